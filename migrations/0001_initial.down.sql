@@ -1,0 +1,15 @@
+DROP TABLE job_marks;
+DROP TABLE bot_messages;
+DROP TABLE feedback;
+DROP TABLE audit_log;
+DROP TABLE admins;
+DROP TABLE settings;
+DROP TABLE days_off;
+DROP TABLE breaks;
+DROP TABLE working_hours;
+DROP TRIGGER bookings_no_overlap_update;
+DROP TRIGGER bookings_no_overlap_insert;
+DROP TABLE bookings;
+DROP TABLE users;
+DROP TABLE services;
+DROP TABLE staff;

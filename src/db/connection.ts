@@ -1,0 +1,53 @@
+/** Opening the SQLite database with the settings every connection must have. */
+import { DatabaseSync } from "node:sqlite";
+
+/** The synchronous node:sqlite connection used everywhere. */
+export type Db = DatabaseSync;
+
+/** How long a writer waits for another process's lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Opens (creating if needed) the database at `path` with WAL, foreign keys and a busy
+ * timeout. `synchronous = FULL` makes every committed booking survive a power cut, at
+ * the price of one fsync of the WAL per transaction.
+ */
+export function openDatabase(path: string, options: { readOnly?: boolean } = {}): Db {
+  const db = new DatabaseSync(path, { readOnly: options.readOnly ?? false });
+  db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  if (!options.readOnly) {
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = FULL");
+  }
+  db.exec("PRAGMA foreign_keys = ON");
+  return db;
+}
+
+/**
+ * Runs `fn` inside `BEGIN IMMEDIATE ... COMMIT` (rolled back if it throws). IMMEDIATE takes
+ * the write lock up front: a deferred read-then-write in WAL mode fails with SQLITE_BUSY
+ * that busy_timeout cannot absorb.
+ */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+  if (db.isTransaction) return fn();
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const result = fn();
+    db.exec("COMMIT");
+    return result;
+  } catch (error) {
+    if (db.isTransaction) db.exec("ROLLBACK");
+    throw error;
+  }
+}
+
+/** Runs `fn` inside a read transaction so several reads see one snapshot. */
+export function readTransaction<T>(db: Db, fn: () => T): T {
+  if (db.isTransaction) return fn();
+  db.exec("BEGIN");
+  try {
+    return fn();
+  } finally {
+    if (db.isTransaction) db.exec("COMMIT");
+  }
+}

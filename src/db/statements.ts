@@ -1,0 +1,23 @@
+/** A per-connection cache of prepared statements. */
+import type { StatementSync } from "node:sqlite";
+import type { Db } from "./connection.ts";
+
+const cache = new WeakMap<Db, Map<string, StatementSync>>();
+
+/** The prepared statement for `sql` on `db`, prepared once per connection. */
+export function stmt(db: Db, sql: string): StatementSync {
+  let perDb = cache.get(db);
+  if (!perDb) {
+    perDb = new Map();
+    cache.set(db, perDb);
+  }
+  let statement = perDb.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    perDb.set(sql, statement);
+  }
+  return statement;
+}
+
+/** A value that may be bound as an SQL parameter. */
+export type SqlValue = string | number | null;

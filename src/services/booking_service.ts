@@ -1,0 +1,478 @@
+/**
+ * The booking engine with storage: every create, move, cancel and edit runs the domain
+ * rules inside one BEGIN IMMEDIATE transaction, and writes its audit records there too.
+ */
+import type { Clock } from "../domain/clock.ts";
+import { canClientChange } from "../domain/policies.ts";
+import {
+  type BookingRules,
+  type DaySchedule,
+  dayState,
+  freeSlots,
+  type Slot,
+  type SlotProblem,
+  slotProblem,
+  type SlotQuery,
+} from "../domain/slots.ts";
+import { dayBounds, localDate } from "../domain/time.ts";
+import { validateName, validatePhone } from "../domain/validation.ts";
+import { audit } from "../db/audit_repo.ts";
+import {
+  type Booking,
+  type BookingChanges,
+  type BookingStatus,
+  busyForStaff,
+  countActiveStarting,
+  getBooking,
+  insertBooking,
+  updateBooking,
+} from "../db/bookings_repo.ts";
+import { type Db, readTransaction, writeTransaction } from "../db/connection.ts";
+import { getRules, isDayOff, listBreaks, listWorkingHours } from "../db/schedule_repo.ts";
+import { getService, type Service } from "../db/services_repo.ts";
+import { getStaff, listActiveStaff } from "../db/staff_repo.ts";
+import { rememberContact } from "../db/users_repo.ts";
+
+/** Why a booking operation was refused; each code is a key in the locale catalogs. */
+export type BookingErrorCode =
+  | SlotProblem
+  | "service_unavailable"
+  | "staff_unavailable"
+  | "not_found"
+  | "forbidden"
+  | "too_late_to_change"
+  | "not_active"
+  | "name_length"
+  | "name_chars"
+  | "phone_format";
+
+/** A refusal the user caused; `code` maps to a translated explanation. */
+export class BookingError extends Error {
+  constructor(readonly code: BookingErrorCode) {
+    super(code);
+    this.name = "BookingError";
+  }
+}
+
+/** Who asks: a client acts on their own bookings under the cutoff; an admin may do more. */
+export interface Actor {
+  userId: number;
+  isAdmin: boolean;
+}
+
+/** A free slot together with the staff member it belongs to. */
+export interface StaffSlot extends Slot {
+  staffId: number;
+}
+
+/** "any" lets the engine choose a free staff member. */
+export type StaffChoice = number | "any";
+
+/** What a calendar cell shows about a day. */
+export type CalendarDay = "past" | "unavailable" | "free";
+
+function isSqliteSlotTaken(error: unknown): boolean {
+  return error instanceof Error && /slot_taken/.test(error.message);
+}
+
+/** The booking engine bound to one database, clock and time zone. */
+export class BookingService {
+  constructor(
+    readonly db: Db,
+    readonly clock: Clock,
+    readonly timeZone: string,
+  ) {}
+
+  /** The current booking rules. */
+  rules(): BookingRules {
+    return getRules(this.db);
+  }
+
+  /** The local date of today in the business time zone. */
+  today(): Temporal.PlainDate {
+    return localDate(this.clock.now(), this.timeZone);
+  }
+
+  /** The schedule of one staff member on one date. */
+  daySchedule(staffId: number, date: Temporal.PlainDate): DaySchedule {
+    const weekday = date.dayOfWeek;
+    const hours = listWorkingHours(this.db, staffId).find((h) => h.weekday === weekday);
+    return {
+      hours: hours ? { start: hours.start, end: hours.end } : undefined,
+      breaks: listBreaks(this.db, staffId).filter((b) => b.weekday === weekday),
+      dayOff: isDayOff(this.db, date.toString(), staffId),
+    };
+  }
+
+  private query(
+    staffId: number,
+    date: Temporal.PlainDate,
+    durationMinutes: number,
+    rules: BookingRules,
+    excludeBookingId = 0,
+  ): SlotQuery {
+    const [from, to] = dayBounds(date, this.timeZone);
+    return {
+      date,
+      timeZone: this.timeZone,
+      durationMinutes,
+      schedule: this.daySchedule(staffId, date),
+      busy: busyForStaff(this.db, staffId, from, to + 86_400_000, excludeBookingId),
+      bookingsThatDay: countActiveStarting(this.db, staffId, from, to, excludeBookingId),
+      rules,
+      now: this.clock.now(),
+    };
+  }
+
+  /** Staff members a choice stands for, checked to be active. */
+  private staffFor(choice: StaffChoice): number[] {
+    if (choice === "any") return listActiveStaff(this.db).map((s) => s.id);
+    const staff = getStaff(this.db, choice);
+    if (!staff || !staff.isActive) throw new BookingError("staff_unavailable");
+    return [staff.id];
+  }
+
+  private bookableService(serviceId: number): Service {
+    const service = getService(this.db, serviceId);
+    if (!service || !service.isActive || service.deletedAt !== null) {
+      throw new BookingError("service_unavailable");
+    }
+    return service;
+  }
+
+  /**
+   * Free slots for a service on a date. With "any", each start time appears once, taken
+   * by the staff member with the fewest bookings that day.
+   */
+  freeSlots(
+    serviceId: number,
+    choice: StaffChoice,
+    date: Temporal.PlainDate,
+    excludeBookingId = 0,
+  ): StaffSlot[] {
+    return readTransaction(this.db, () => {
+      const service = this.bookableService(serviceId);
+      const rules = this.rules();
+      const byStart = new Map<number, StaffSlot & { load: number }>();
+      for (const staffId of this.staffFor(choice)) {
+        const q = this.query(staffId, date, service.durationMinutes, rules, excludeBookingId);
+        for (const slot of freeSlots(q)) {
+          const seen = byStart.get(slot.start);
+          if (!seen || q.bookingsThatDay < seen.load) {
+            byStart.set(slot.start, { ...slot, staffId, load: q.bookingsThatDay });
+          }
+        }
+      }
+      return [...byStart.values()].sort((a, b) => a.start - b.start)
+        .map(({ load: _load, ...slot }) => slot);
+    });
+  }
+
+  /** For every day of a month: past, unavailable (closed, full, off, beyond horizon) or free. */
+  monthCalendar(
+    serviceId: number,
+    choice: StaffChoice,
+    month: Temporal.PlainYearMonth,
+  ): Map<string, CalendarDay> {
+    return readTransaction(this.db, () => {
+      const service = this.bookableService(serviceId);
+      const rules = this.rules();
+      const staffIds = this.staffFor(choice);
+      const result = new Map<string, CalendarDay>();
+      for (let day = 1; day <= month.daysInMonth; day++) {
+        const date = month.toPlainDate({ day });
+        let state: CalendarDay = "unavailable";
+        for (const staffId of staffIds) {
+          const q = this.query(staffId, date, service.durationMinutes, rules);
+          const s = dayState(q);
+          if (s === "past") {
+            state = "past";
+            break;
+          }
+          if (s === "open" && freeSlots(q).length > 0) {
+            state = "free";
+            break;
+          }
+        }
+        result.set(date.toString(), state);
+      }
+      return result;
+    });
+  }
+
+  /** Creates a booking if the slot is still free; throws BookingError otherwise. */
+  createBooking(input: {
+    userId: number;
+    serviceId: number;
+    staff: StaffChoice;
+    start: number;
+    clientName: string;
+    phone: string;
+    actorId?: number;
+  }): Booking {
+    const name = validateName(input.clientName);
+    if (!name.ok) throw new BookingError(name.problem);
+    const phone = validatePhone(input.phone);
+    if (!phone.ok) throw new BookingError(phone.problem);
+    const now = this.clock.now();
+    try {
+      return writeTransaction(this.db, () => {
+        const service = this.bookableService(input.serviceId);
+        const staffId = this.pickStaff(input.staff, service, input.start);
+        const id = insertBooking(this.db, {
+          userId: input.userId,
+          serviceId: service.id,
+          staffId,
+          start: input.start,
+          end: input.start + service.durationMinutes * 60_000,
+          clientName: name.value,
+          phone: phone.value,
+        }, now);
+        rememberContact(this.db, input.userId, name.value, phone.value, now);
+        audit(this.db, {
+          at: now,
+          actorId: input.actorId ?? input.userId,
+          entity: "booking",
+          entityId: id,
+          action: "create",
+          newValue: {
+            serviceId: service.id,
+            staffId,
+            start: new Date(input.start).toISOString(),
+            clientName: name.value,
+            phone: phone.value,
+          },
+        });
+        return getBooking(this.db, id)!;
+      });
+    } catch (error) {
+      if (isSqliteSlotTaken(error)) throw new BookingError("slot_taken");
+      throw error;
+    }
+  }
+
+  /** Chooses the staff member for a start time, or throws why none can take it. */
+  private pickStaff(
+    choice: StaffChoice,
+    service: Service,
+    start: number,
+    excludeBookingId = 0,
+  ): number {
+    const date = localDate(start, this.timeZone);
+    const rules = this.rules();
+    let problem: SlotProblem | undefined;
+    let best: { staffId: number; load: number } | undefined;
+    for (const staffId of this.staffFor(choice)) {
+      const q = this.query(staffId, date, service.durationMinutes, rules, excludeBookingId);
+      const p = slotProblem(q, start);
+      if (p === undefined) {
+        if (!best || q.bookingsThatDay < best.load) best = { staffId, load: q.bookingsThatDay };
+      } else if (problem === undefined || p === "slot_taken") {
+        problem = p;
+      }
+    }
+    if (!best) throw new BookingError(problem ?? "slot_taken");
+    return best.staffId;
+  }
+
+  /** Loads a booking the actor may act on. */
+  private ownBooking(bookingId: number, actor: Actor): Booking {
+    const booking = getBooking(this.db, bookingId);
+    if (!booking || booking.deletedAt !== null) throw new BookingError("not_found");
+    if (!actor.isAdmin && booking.userId !== actor.userId) throw new BookingError("forbidden");
+    return booking;
+  }
+
+  /** A booking the actor may see, or a BookingError. */
+  bookingFor(bookingId: number, actor: Actor): Booking {
+    return this.ownBooking(bookingId, actor);
+  }
+
+  private assertClientMayChange(booking: Booking, actor: Actor): void {
+    if (booking.status !== "active") throw new BookingError("not_active");
+    if (actor.isAdmin) return;
+    const cutoff = this.rules().cancellationCutoffHours;
+    if (!canClientChange(booking.start, this.clock.now(), cutoff)) {
+      throw new BookingError("too_late_to_change");
+    }
+  }
+
+  /** Cancels an active booking (clients only before the cutoff). */
+  cancelBooking(bookingId: number, actor: Actor, reason: string | null = null): Booking {
+    const now = this.clock.now();
+    return writeTransaction(this.db, () => {
+      const booking = this.ownBooking(bookingId, actor);
+      this.assertClientMayChange(booking, actor);
+      updateBooking(this.db, booking.id, {
+        status: "cancelled",
+        cancelReason: reason,
+        cancelledBy: actor.userId,
+        cancelledAt: now,
+      }, now);
+      audit(this.db, {
+        at: now,
+        actorId: actor.userId,
+        entity: "booking",
+        entityId: booking.id,
+        action: "cancel",
+        field: "status",
+        oldValue: booking.status,
+        newValue: reason ? `cancelled: ${reason}` : "cancelled",
+      });
+      return getBooking(this.db, booking.id)!;
+    });
+  }
+
+  /** Moves a booking to a new free start (and optionally staff member, service). */
+  rescheduleBooking(
+    bookingId: number,
+    actor: Actor,
+    target: { start: number; staff?: StaffChoice; serviceId?: number },
+  ): Booking {
+    const now = this.clock.now();
+    try {
+      return writeTransaction(this.db, () => {
+        const booking = this.ownBooking(bookingId, actor);
+        this.assertClientMayChange(booking, actor);
+        const service = target.serviceId !== undefined && target.serviceId !== booking.serviceId
+          ? this.bookableService(target.serviceId)
+          : getService(this.db, booking.serviceId)!;
+        const staffChoice = target.staff ?? booking.staffId;
+        const staffId = this.pickStaff(staffChoice, service, target.start, booking.id);
+        const changes: BookingChanges = {
+          start: target.start,
+          end: target.start + service.durationMinutes * 60_000,
+          staffId,
+          serviceId: service.id,
+          // A moved visit deserves fresh reminders.
+          reminderDaySentAt: null,
+          reminderHourSentAt: null,
+          confirmedAt: null,
+        };
+        updateBooking(this.db, booking.id, changes, now);
+        const log = (field: string, oldValue: unknown, newValue: unknown) => {
+          if (oldValue === newValue) return;
+          audit(this.db, {
+            at: now,
+            actorId: actor.userId,
+            entity: "booking",
+            entityId: booking.id,
+            action: "update",
+            field,
+            oldValue,
+            newValue,
+          });
+        };
+        log("start", new Date(booking.start).toISOString(), new Date(target.start).toISOString());
+        log("staff_id", booking.staffId, staffId);
+        log("service_id", booking.serviceId, service.id);
+        return getBooking(this.db, booking.id)!;
+      });
+    } catch (error) {
+      if (isSqliteSlotTaken(error)) throw new BookingError("slot_taken");
+      throw error;
+    }
+  }
+
+  /** Changes the client name and/or phone of a booking (any time before it ends). */
+  updateContact(
+    bookingId: number,
+    actor: Actor,
+    contact: { clientName?: string; phone?: string },
+  ): Booking {
+    const changes: BookingChanges = {};
+    if (contact.clientName !== undefined) {
+      const name = validateName(contact.clientName);
+      if (!name.ok) throw new BookingError(name.problem);
+      changes.clientName = name.value;
+    }
+    if (contact.phone !== undefined) {
+      const phone = validatePhone(contact.phone);
+      if (!phone.ok) throw new BookingError(phone.problem);
+      changes.phone = phone.value;
+    }
+    const now = this.clock.now();
+    return writeTransaction(this.db, () => {
+      const booking = this.ownBooking(bookingId, actor);
+      if (!actor.isAdmin && (booking.status !== "active" || booking.end <= now)) {
+        throw new BookingError("not_active");
+      }
+      updateBooking(this.db, booking.id, changes, now);
+      for (const [field, value] of Object.entries(changes)) {
+        const old = booking[field as "clientName" | "phone"];
+        if (old === value) continue;
+        audit(this.db, {
+          at: now,
+          actorId: actor.userId,
+          entity: "booking",
+          entityId: booking.id,
+          action: "update",
+          field: field === "clientName" ? "client_name" : "phone",
+          oldValue: old,
+          newValue: value,
+        });
+      }
+      if (!actor.isAdmin) {
+        rememberContact(
+          this.db,
+          actor.userId,
+          changes.clientName ?? booking.clientName,
+          changes.phone ?? booking.phone,
+          now,
+        );
+      }
+      return getBooking(this.db, booking.id)!;
+    });
+  }
+
+  /** Sets a booking's status (admins): active again re-checks that its slot is free. */
+  setStatus(bookingId: number, actor: Actor, status: BookingStatus): Booking {
+    const now = this.clock.now();
+    try {
+      return writeTransaction(this.db, () => {
+        const booking = this.ownBooking(bookingId, { ...actor, isAdmin: true });
+        if (booking.status === status) return booking;
+        const changes: BookingChanges = { status };
+        if (status === "cancelled") {
+          changes.cancelledAt = now;
+          changes.cancelledBy = actor.userId;
+        }
+        updateBooking(this.db, booking.id, changes, now);
+        audit(this.db, {
+          at: now,
+          actorId: actor.userId,
+          entity: "booking",
+          entityId: booking.id,
+          action: "update",
+          field: "status",
+          oldValue: booking.status,
+          newValue: status,
+        });
+        return getBooking(this.db, booking.id)!;
+      });
+    } catch (error) {
+      if (isSqliteSlotTaken(error)) throw new BookingError("slot_taken");
+      throw error;
+    }
+  }
+
+  /** Records the client's "I'm coming". */
+  confirmAttendance(bookingId: number, actor: Actor): Booking {
+    const now = this.clock.now();
+    return writeTransaction(this.db, () => {
+      const booking = this.ownBooking(bookingId, actor);
+      if (booking.status !== "active") throw new BookingError("not_active");
+      if (booking.confirmedAt === null) {
+        updateBooking(this.db, booking.id, { confirmedAt: now }, now);
+        audit(this.db, {
+          at: now,
+          actorId: actor.userId,
+          entity: "booking",
+          entityId: booking.id,
+          action: "confirm",
+        });
+      }
+      return getBooking(this.db, booking.id)!;
+    });
+  }
+}
