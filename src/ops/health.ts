@@ -82,7 +82,10 @@ export function createHealthHandler(
   return async (request) => {
     const { pathname } = new URL(request.url);
     if (pathname !== "/healthz" && pathname !== "/metrics") {
-      return new Response("Not found\n", { status: 404, headers: { "content-type": "text/plain" } });
+      return new Response("Not found\n", {
+        status: 404,
+        headers: { "content-type": "text/plain" },
+      });
     }
     if (request.method !== "GET" && request.method !== "HEAD") {
       return new Response("Method not allowed\n", {

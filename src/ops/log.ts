@@ -3,17 +3,13 @@
  * (`2026-11-25T09:00:00.000Z INFO message key=value ...`) to stderr and to a size-rotated file,
  * plus a throttled hook that tells the owners about CRITICAL records.
  */
-import { LOG_LEVELS, type LogLevel } from "../config.ts";
+import type { LogLevel } from "../config.ts";
+import { type Clock, systemClock } from "../domain/clock.ts";
 
-export type { LogLevel };
+export type { Clock, LogLevel };
 
 /** Extra key=value pairs of a record; `undefined` values are left out. */
 export type LogFields = Record<string, unknown>;
-
-/** Something that tells the time in milliseconds since the epoch (injectable in tests). */
-export interface Clock {
-  now(): number;
-}
 
 /** The logger every part of the program receives. */
 export interface Logger {
@@ -52,15 +48,19 @@ export interface LoggerOptions {
   clock?: Clock;
 }
 
-const SEVERITY: Record<LogLevel, number> = { DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 };
-
-const systemClock: Clock = { now: () => Date.now() };
+const SEVERITY: Record<LogLevel, number> = {
+  DEBUG: 10,
+  INFO: 20,
+  WARNING: 30,
+  ERROR: 40,
+  CRITICAL: 50,
+};
 
 /** Parses a level name (any case); throws on an unknown one. */
 export function parseLogLevel(name: string): LogLevel {
   const upper = name.trim().toUpperCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(upper)) {
-    throw new Error(`Unknown log level "${name}": use one of ${LOG_LEVELS.join(", ")}`);
+  if (!Object.hasOwn(SEVERITY, upper)) {
+    throw new Error(`Unknown log level "${name}": use one of ${Object.keys(SEVERITY).join(", ")}`);
   }
   return upper as LogLevel;
 }
@@ -70,7 +70,7 @@ export function formatValue(value: unknown): string {
   if (value instanceof Error) return JSON.stringify(`${value.name}: ${value.message}`);
   if (value instanceof Date) return isNaN(value.getTime()) ? "invalid-date" : value.toISOString();
   if (typeof value === "string") {
-    return value === "" || /[\s"=\\]|[\u0000-\u001f\u007f]/.test(value) ? JSON.stringify(value) : value;
+    return value === "" || /[\s"=\\]|\p{Cc}/u.test(value) ? JSON.stringify(value) : value;
   }
   if (
     typeof value === "number" || typeof value === "boolean" || typeof value === "bigint" ||
@@ -154,7 +154,9 @@ class RotatingFile {
       Deno.removeSync(this.path);
     } else {
       removeIfExists(`${this.path}.${this.keep}`);
-      for (let i = this.keep - 1; i >= 1; i--) renameIfExists(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+      for (let i = this.keep - 1; i >= 1; i--) {
+        renameIfExists(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+      }
       Deno.renameSync(this.path, `${this.path}.1`);
     }
     this.#open();
@@ -281,22 +283,22 @@ const TWO_DIGIT_CODES = new Set([
   "66", "81", "82", "84", "86", "90", "91", "92", "93", "94", "95", "98",
 ]);
 
+const MASK = "*******";
+
 /**
- * Masks a phone number for INFO logs: keeps the country code (for `+` numbers) and the last
- * 2 digits, e.g. "+7 916 123-45-67" -> "+7*******67". Numbers without `+` keep only the last 2.
+ * Masks a phone number for INFO logs: keeps the country code (of `+` numbers) and the last 2
+ * digits behind a fixed-width mask that hides the length too: "+7 916 123-45-67" -> "+7*******67".
  */
 export function maskPhone(phone: string | null | undefined): string {
   if (!phone) return "";
   const digits = phone.replace(/\D/g, "");
-  if (digits.length === 0) return "***";
-  if (digits.length < 5) return "*".repeat(digits.length);
+  if (digits.length < 5) return MASK;
   const tail = digits.slice(-2);
-  if (!phone.trim().startsWith("+")) return "*".repeat(digits.length - 2) + tail;
+  if (!phone.trim().startsWith("+")) return MASK + tail;
   const codeLength = digits[0] === "1" || digits[0] === "7"
     ? 1
     : TWO_DIGIT_CODES.has(digits.slice(0, 2))
     ? 2
     : 3;
-  const code = digits.slice(0, Math.min(codeLength, digits.length - 4));
-  return `+${code}${"*".repeat(digits.length - code.length - 2)}${tail}`;
+  return `+${digits.slice(0, Math.min(codeLength, digits.length - 4))}${MASK}${tail}`;
 }

@@ -57,7 +57,9 @@ abstract class Metric {
       names.length !== this.labelNames.length || names.some((n) => !this.labelNames.includes(n))
     ) {
       throw new Error(
-        `Metric ${this.name} takes labels {${this.labelNames.join(", ")}}, got {${names.join(", ")}}`,
+        `Metric ${this.name} takes labels {${this.labelNames.join(", ")}}, got {${
+          names.join(", ")
+        }}`,
       );
     }
     const pairs = this.labelNames.map((n) => [n, String(given[n])] as [string, string]);
@@ -144,7 +146,12 @@ export class Histogram extends Metric {
   readonly buckets: readonly number[];
   readonly #series = new Map<string, HistogramSeries>();
 
-  constructor(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]) {
+  constructor(
+    name: string,
+    help: string,
+    labelNames: readonly string[],
+    buckets: readonly number[],
+  ) {
     super(name, help, labelNames);
     const sorted = [...buckets].filter((b) => Number.isFinite(b)).sort((a, b) => a - b);
     if (sorted.length === 0 || new Set(sorted).size !== sorted.length) {
@@ -178,7 +185,9 @@ export class Histogram extends Metric {
     for (const s of this.#series.values()) {
       this.buckets.forEach((b, i) => {
         lines.push(
-          `${this.name}_bucket${renderLabels([...s.pairs, ["le", formatNumber(b)]])} ${s.counts[i]}`,
+          `${this.name}_bucket${renderLabels([...s.pairs, ["le", formatNumber(b)]])} ${
+            s.counts[i]
+          }`,
         );
       });
       lines.push(`${this.name}_bucket${renderLabels([...s.pairs, ["le", "+Inf"]])} ${s.count}`);

@@ -1,0 +1,153 @@
+/** createBot: the one factory used by `start` and by the tests. */
+import { Bot, BotError, type Middleware, session } from "grammy";
+import { sequentialize } from "@grammyjs/runner";
+import { autoRetry } from "@grammyjs/auto-retry";
+import type { Config } from "../config.ts";
+import { getAdminRole } from "../db/admins_repo.ts";
+import { getUser, upsertUser } from "../db/users_repo.ts";
+import { stmt } from "../db/statements.ts";
+import { cb } from "./callback_data.ts";
+import type { BotContext, BotDeps } from "./context.ts";
+import { pickLanguage, translator } from "./i18n.ts";
+import { DenoKvStorage, initialSession, type SessionData } from "./session.ts";
+import { rateLimit } from "./middleware/rate_limit.ts";
+import { startFeature } from "./features/start.ts";
+import { bookingFeature } from "./features/booking.ts";
+import { myBookingsFeature } from "./features/my_bookings.ts";
+import { feedbackFeature } from "./features/feedback.ts";
+import { adminFeature } from "./features/admin/mod.ts";
+
+/** Options for tests: a bot identity avoids the getMe round trip. */
+export interface CreateBotOptions {
+  botInfo?: ConstructorParameters<typeof Bot>[1] extends infer O
+    ? O extends { botInfo?: infer B } ? B : never
+    : never;
+}
+
+/** The key under which a chat's dialog state is stored. */
+export function sessionKey(ctx: { chat?: { id: number }; from?: { id: number } }) {
+  return ctx.chat?.id.toString() ?? ctx.from?.id.toString();
+}
+
+/** Builds the bot with all middleware and features; does not start it. */
+export function createBot(config: Config, deps: BotDeps, options: CreateBotOptions = {}) {
+  const bot = new Bot<BotContext>(config.botToken ?? "0:test", {
+    client: { apiRoot: config.apiRoot },
+    botInfo: options.botInfo,
+  });
+  const { db, clock, logger, metrics } = deps;
+
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    const started = performance.now();
+    try {
+      const result = await prev(method, payload, signal);
+      // Remember messages with buttons so the cleanup job can delete them before 48 h.
+      if (
+        result.ok && (method === "sendMessage" || method === "sendPhoto") &&
+        payload && "reply_markup" in payload && payload.reply_markup &&
+        "inline_keyboard" in (payload.reply_markup as object)
+      ) {
+        const message = result.result as { chat: { id: number }; message_id: number };
+        stmt(
+          db,
+          "INSERT OR IGNORE INTO bot_messages (chat_id, message_id, sent_at) VALUES (?, ?, ?)",
+        ).run(message.chat.id, message.message_id, clock.now());
+      }
+      return result;
+    } finally {
+      metrics.telegramApiCallDuration.observe({ method }, (performance.now() - started) / 1000);
+    }
+  });
+
+  bot.use(async (ctx, next) => {
+    metrics.updatesTotal.inc();
+    metrics.lastUpdateTimestampSeconds.set(undefined, Math.floor(clock.now() / 1000));
+    ctx.config = config;
+    ctx.deps = deps;
+    const from = ctx.from;
+    let chosen: string | null = null;
+    if (from && !from.is_bot) {
+      upsertUser(db, from, clock.now());
+      chosen = getUser(db, from.id)?.language ?? null;
+      ctx.role = getAdminRole(db, from.id);
+    }
+    ctx.lang = pickLanguage(chosen, from?.language_code);
+    ctx.t = translator(deps.catalogs, ctx.lang);
+    await next();
+  });
+
+  // Only private chats: the bot is a personal assistant; in groups it stays silent.
+  bot.drop((ctx) => ctx.chat !== undefined && ctx.chat.type !== "private");
+
+  bot.use(rateLimit(clock));
+  bot.use(sequentialize(sessionKey));
+  bot.use(session({
+    initial: initialSession,
+    getSessionKey: sessionKey,
+    storage: new DenoKvStorage<SessionData>(deps.kv),
+  }));
+
+  // A dialog idle for longer than DIALOG_TIMEOUT_MINUTES starts over with a friendly word.
+  bot.use(async (ctx, next) => {
+    const s = ctx.session;
+    const now = clock.now();
+    const stale = s.step !== "idle" && s.touchedAt > 0 &&
+      now - s.touchedAt > config.dialogTimeoutMinutes * 60_000;
+    if (stale) {
+      ctx.session = initialSession();
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery();
+      await ctx.reply(ctx.t("common.dialog_expired"), { parse_mode: "HTML" });
+      ctx.session.touchedAt = now;
+      // A command still does what it says; any other input belonged to the old dialog.
+      if (!ctx.message?.text?.startsWith("/")) return;
+    }
+    await next();
+    ctx.session.touchedAt = now;
+  });
+
+  const features = bot.errorBoundary(errorHandler(deps));
+  features.use(startFeature);
+  features.use(bookingFeature);
+  features.use(myBookingsFeature);
+  features.use(feedbackFeature);
+  features.use(adminFeature);
+  features.use(fallback);
+
+  bot.catch((error) => {
+    logger.error("Unhandled bot error", { error: String(error.error) });
+  });
+  return bot;
+}
+
+/** Logs an unexpected error with the update and tells the user something went wrong. */
+function errorHandler(deps: BotDeps) {
+  return async (error: BotError<BotContext>) => {
+    const ctx = error.ctx;
+    deps.metrics.errorsTotal.inc();
+    deps.logger.error("Error while handling update", {
+      error: error.error instanceof Error ? error.error.stack ?? error.error.message : String(error.error),
+      update: JSON.stringify(ctx.update),
+    });
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
+      await ctx.reply(ctx.t("common.error_apology"), { parse_mode: "HTML" });
+    } catch (replyError) {
+      deps.logger.warning("Could not send the apology", { error: String(replyError) });
+    }
+  };
+}
+
+/** Anything no feature took: stale buttons and unexpected messages get an answer. */
+const fallback: Middleware<BotContext> = async (ctx) => {
+  if (ctx.callbackQuery) {
+    await ctx.answerCallbackQuery({ text: ctx.t("common.button_outdated"), show_alert: false });
+    return;
+  }
+  if (ctx.message) {
+    await ctx.reply(ctx.t("common.unknown_input"), {
+      parse_mode: "HTML",
+      reply_markup: { inline_keyboard: [[{ text: ctx.t("common.menu_button"), callback_data: cb.menu.pack({ item: "main" }) }]] },
+    });
+  }
+};

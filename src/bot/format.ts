@@ -1,0 +1,89 @@
+/** Rendering dates, times, prices and bookings for people, in their language. */
+import type { Booking } from "../db/bookings_repo.ts";
+import { escapeHtml, type Lang, type Translate } from "./i18n.ts";
+
+const LOCALE: Record<Lang, string> = { ru: "ru-RU", en: "en-GB" };
+
+/** "Tue, 1 December 2026" style date of an instant or a plain date. */
+export function formatDate(
+  value: number | Temporal.PlainDate,
+  lang: Lang,
+  timeZone: string,
+): string {
+  const instant = typeof value === "number"
+    ? value
+    : value.toZonedDateTime({ timeZone, plainTime: "12:00" }).epochMilliseconds;
+  return new Intl.DateTimeFormat(LOCALE[lang], {
+    timeZone,
+    weekday: "short",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  }).format(instant);
+}
+
+/** "14:30" of an instant in the business zone. */
+export function formatTime(instant: number, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).format(instant);
+}
+
+/** "December 2026" of a year-month. */
+export function formatMonth(month: Temporal.PlainYearMonth, lang: Lang): string {
+  const text = new Intl.DateTimeFormat(LOCALE[lang], { month: "long", year: "numeric", timeZone: "UTC" })
+    .format(Date.UTC(month.year, month.month - 1, 15));
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Short weekday names Monday..Sunday. */
+export function weekdayNames(lang: Lang): string[] {
+  const f = new Intl.DateTimeFormat(LOCALE[lang], { weekday: "short", timeZone: "UTC" });
+  // 2024-01-01 was a Monday.
+  return Array.from({ length: 7 }, (_, i) => f.format(Date.UTC(2024, 0, 1 + i)));
+}
+
+/** A price in minor units as money, e.g. "1 500 ₽". */
+export function formatPrice(priceMinor: number, lang: Lang, currency = "RUB"): string {
+  return new Intl.NumberFormat(LOCALE[lang], {
+    style: "currency",
+    currency,
+    maximumFractionDigits: priceMinor % 100 === 0 ? 0 : 2,
+    minimumFractionDigits: priceMinor % 100 === 0 ? 0 : 2,
+  }).format(priceMinor / 100);
+}
+
+/** The details of a booking as an HTML block. */
+export function bookingCard(
+  b: Booking,
+  t: Translate,
+  lang: Lang,
+  timeZone: string,
+  options: { showStaff: boolean },
+): string {
+  const lines = [
+    t("booking.card_service", { service: b.serviceName }),
+    t("booking.card_date", { date: formatDate(b.start, lang, timeZone) }),
+    t("booking.card_time", {
+      start: formatTime(b.start, timeZone),
+      end: formatTime(b.end, timeZone),
+    }),
+    t("booking.card_duration", { minutes: b.durationMinutes }),
+  ];
+  if (options.showStaff) lines.push(t("booking.card_staff", { staff: b.staffName }));
+  if (b.priceMinor !== null) {
+    lines.push(t("booking.card_price", { price: formatPrice(b.priceMinor, lang) }));
+  }
+  lines.push(
+    t("booking.card_name", { name: b.clientName }),
+    t("booking.card_phone", { phone: b.phone }),
+    t("booking.card_status", { statusHtml: escapeHtml(t(`booking.status_${b.status}`)) }),
+  );
+  if (b.status === "cancelled" && b.cancelReason) {
+    lines.push(t("booking.card_reason", { reason: b.cancelReason }));
+  }
+  return lines.join("\n");
+}

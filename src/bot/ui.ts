@@ -1,0 +1,58 @@
+/** Showing screens: edit the pressed message in place, or send a new one. */
+import { GrammyError, type InlineKeyboard } from "grammy";
+import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
+import { cb } from "./callback_data.ts";
+import type { BotContext } from "./context.ts";
+
+/** Rows of inline buttons. */
+export type Buttons = InlineKeyboardButton[][];
+
+/** A button with callback data. */
+export function button(text: string, data: string): InlineKeyboardButton {
+  return { text, callback_data: data };
+}
+
+/**
+ * Shows a screen: when the update is a button press on a bot message, that message is
+ * edited (the chat stays short); otherwise, or with `fresh`, a new message is sent.
+ */
+export async function show(
+  ctx: BotContext,
+  text: string,
+  buttons: Buttons | InlineKeyboard = [],
+  options: { fresh?: boolean } = {},
+): Promise<void> {
+  const reply_markup: InlineKeyboardMarkup = Array.isArray(buttons)
+    ? { inline_keyboard: buttons }
+    : buttons;
+  if (ctx.callbackQuery?.message && !options.fresh) {
+    try {
+      await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup });
+      return;
+    } catch (error) {
+      if (error instanceof GrammyError && /not modified/.test(error.description)) return;
+      if (!(error instanceof GrammyError)) throw error;
+      // The message is too old or gone: fall through and send a new one.
+    }
+  }
+  await ctx.reply(text, { parse_mode: "HTML", reply_markup });
+}
+
+/** Answers the pressed button (stops the spinner), optionally with a toast or an alert. */
+export async function ack(ctx: BotContext, text?: string, alert = false): Promise<void> {
+  if (!ctx.callbackQuery) return;
+  await ctx.answerCallbackQuery(text ? { text, show_alert: alert } : undefined).catch(() => {});
+}
+
+/** The row with Back (to `step`) and Cancel. */
+export function backCancelRow(ctx: BotContext, step?: string): InlineKeyboardButton[] {
+  const row: InlineKeyboardButton[] = [];
+  if (step) row.push(button(ctx.t("common.back_button"), cb.back.pack({ step })));
+  row.push(button(ctx.t("common.cancel_button"), cb.cancelDialog.pack({})));
+  return row;
+}
+
+/** The row with one "Main menu" button. */
+export function menuRow(ctx: BotContext): InlineKeyboardButton[] {
+  return [button(ctx.t("common.menu_button"), cb.menu.pack({ item: "main" }))];
+}

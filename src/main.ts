@@ -1,0 +1,161 @@
+/** CLI entry: start | migrate | backup | restore | check | jobs | demo-data. */
+import { type Config, ConfigError, parseConfig } from "./config.ts";
+import { openDatabase } from "./db/connection.ts";
+import {
+  assertNotTooNew,
+  DatabaseTooNewError,
+  migrateDown,
+  migrateUp,
+  migrationStatus,
+} from "./db/migrate.ts";
+import { openMigrated } from "./db/setup.ts";
+import { systemClock } from "./domain/clock.ts";
+import { loadDemoData } from "./services/demo_data.ts";
+import { runOpsCommand, UsageError } from "./ops/commands.ts";
+
+const USAGE = `Usage: deno task bot <command>   (or: booking-bot <command>)
+
+Commands:
+  start                      run the bot (needs BOT_TOKEN)
+  migrate [up]               apply pending database migrations
+  migrate down [N]           revert the newest N migrations (default 1)
+  migrate status             list migrations and whether each is applied
+  backup                     make a verified online backup now
+  restore --list             list backups with size, time and check result
+  restore --latest           restore the newest valid backup
+  restore FILE               restore FILE (the current database is backed up first)
+  check                      run an integrity check of the database
+  jobs run NAME              run one job now (see 'jobs list')
+  jobs list                  list the jobs
+  demo-data                  add sample services and a Mon-Fri schedule (idempotent)
+`;
+
+/** Prints and exits; separated for readability of the command handlers. */
+function fail(message: string, code: number): never {
+  console.error(message);
+  Deno.exit(code);
+}
+
+async function ensureDataDir(config: Config): Promise<void> {
+  await Deno.mkdir(config.dataDir, { recursive: true });
+}
+
+async function migrateCommand(config: Config, args: string[]): Promise<void> {
+  const [sub = "up", count, ...rest] = args;
+  if (rest.length) throw new UsageError(`Unexpected arguments: ${rest.join(" ")}`);
+  await ensureDataDir(config);
+  const db = openDatabase(config.dbPath);
+  try {
+    if (sub === "status") {
+      if (count !== undefined) throw new UsageError("migrate status takes no argument");
+      assertNotTooNew(db);
+      for (const m of migrationStatus(db)) {
+        console.log(`${String(m.version).padStart(4, "0")} ${m.name}: ${m.applied ? "applied" : "pending"}`);
+      }
+    } else if (sub === "up") {
+      if (count !== undefined) throw new UsageError("migrate up takes no argument");
+      const done = migrateUp(db, systemClock.now());
+      console.log(done.length ? `Applied ${done.map((m) => m.version).join(", ")}` : "Up to date");
+    } else if (sub === "down") {
+      const steps = count === undefined ? 1 : Number(count);
+      if (!Number.isInteger(steps) || steps < 1) {
+        throw new UsageError(`migrate down takes a positive whole number, got "${count}"`);
+      }
+      const done = migrateDown(db, steps);
+      console.log(done.length ? `Reverted ${done.map((m) => m.version).join(", ")}` : "Nothing to revert");
+    } else {
+      throw new UsageError(`Unknown migrate subcommand "${sub}"`);
+    }
+  } finally {
+    db.close();
+  }
+}
+
+async function demoDataCommand(config: Config, args: string[]): Promise<void> {
+  if (args.length) throw new UsageError("demo-data takes no argument");
+  await ensureDataDir(config);
+  const db = openMigrated(config.dbPath, systemClock.now());
+  try {
+    const r = loadDemoData(db, systemClock.now());
+    console.log(
+      `Demo data: ${r.servicesAdded} services added, ${r.weekdaysSet} weekdays set, ` +
+        `${r.breaksAdded} breaks added.`,
+    );
+  } finally {
+    db.close();
+  }
+}
+
+async function startCommand(config: Config, args: string[]): Promise<void> {
+  if (args.length) throw new UsageError("start takes no argument");
+  if (!config.botToken) {
+    fail(
+      `BOT_TOKEN is not set.
+
+To get a token:
+  1. Open Telegram and talk to @BotFather (https://t.me/BotFather).
+  2. Send /newbot, choose a name and a username ending in "bot".
+  3. BotFather answers with a token like 123456789:AAE...; then run
+       BOT_TOKEN=123456789:AAE... ADMIN_IDS=<your Telegram id> npx -y deno@2.9.6 task start
+     (your numeric id: ask @userinfobot).`,
+      2,
+    );
+  }
+  await ensureDataDir(config);
+  const { startBot } = await import("./bot/start.ts");
+  const running = await startBot(config);
+  await running.done;
+}
+
+/** Runs one CLI invocation; returns the exit code. */
+export async function main(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  let config: Config;
+  try {
+    config = parseConfig(Deno.env.toObject());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  try {
+    switch (command) {
+      case "start":
+        await startCommand(config, rest);
+        return 0;
+      case "migrate":
+        await migrateCommand(config, rest);
+        return 0;
+      case "demo-data":
+        await demoDataCommand(config, rest);
+        return 0;
+      case "backup":
+      case "restore":
+      case "check":
+      case "jobs":
+        return await runOpsCommand(config, command, rest);
+      default:
+        throw new UsageError(`Unknown command "${command}"`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof DatabaseTooNewError) {
+      console.error(error.message);
+      return 3;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
