@@ -21,7 +21,8 @@ export interface CallbackCodec<T extends Record<string, unknown>> {
   filter: RegExp;
 }
 
-function codec<S extends Record<string, z.ZodType>>(
+/** Defines the codec of one kind of button (prefixes must be unique across the bot). */
+export function codec<S extends Record<string, z.ZodType>>(
   prefix: string,
   shape: S,
 ): CallbackCodec<{ [K in keyof S]: z.output<S[K]> }> {
@@ -94,6 +95,8 @@ export const cb = {
   rate: codec("fr", { id: int, stars: z.coerce.number().int().min(1).max(5) }),
   /** Skip the feedback comment. */
   skipComment: codec("fs", { id: int }),
+  /** Admin: open a section of the admin menu. */
+  adminSection: codec("ad", { section: word }),
   /** Language choice. */
   lang: codec("lg", { code: z.enum(["ru", "en"]) }),
 } as const;

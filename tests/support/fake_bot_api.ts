@@ -216,6 +216,11 @@ export class FakeApiError extends Error {
 
 export type MethodHandler = (payload: Payload, ctx: { token: string; fake: FakeBotApi }) => unknown;
 
+/** Options of FakeUser actions: act in another chat (e.g. a group, negative id) instead of the private chat. */
+export interface ChatOpt {
+  chatId?: ChatId;
+}
+
 type MessagePredicate = (m: BotMessage, event: "sent" | "edited") => boolean;
 
 // ---------------------------------------------------------------------------
@@ -1201,7 +1206,7 @@ export class FakeBotApi {
     const cq: Record<string, unknown> = {
       id,
       from: user.from,
-      chat_instance: `ci${user.id}`,
+      chat_instance: `ci${msg ? msg.chat_id : user.id}`,
       data,
     };
     if (msg) cq.message = this.toTelegramMessage(msg);
@@ -1647,8 +1652,8 @@ export class FakeUser {
   }
 
   /** Queues a `message` update with arbitrary extra message fields (text, photo, location, …). */
-  send(fields: Record<string, unknown>): Update {
-    const st = this.fake._chat(this.id);
+  send(fields: Record<string, unknown>, opts: ChatOpt = {}): Update {
+    const st = this.fake._chat(opts.chatId ?? this.id);
     const msg: Record<string, unknown> = {
       message_id: st.nextId++,
       from: this.from,
@@ -1661,11 +1666,11 @@ export class FakeUser {
   }
 
   /** Queues a text message; a leading `/command` gets a bot_command entity. */
-  sendText(text: string): Update {
+  sendText(text: string, opts: ChatOpt = {}): Update {
     const fields: Record<string, unknown> = { text };
     const cmd = /^\/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]+)?/.exec(text);
     if (cmd) fields.entities = [{ type: "bot_command", offset: 0, length: cmd[0].length }];
-    return this.send(fields);
+    return this.send(fields, opts);
   }
 
   /** Queues a message sharing a contact (own contact by default; `userId: null` omits user_id). */
@@ -1688,9 +1693,10 @@ export class FakeUser {
    */
   press(
     match: string | RegExp | ((b: Button) => boolean),
-    opts: { messageId?: number } = {},
+    opts: { messageId?: number; chatId?: ChatId } = {},
   ): Update {
-    const st = this.fake._chat(this.id);
+    const chatId = opts.chatId ?? this.id;
+    const st = this.fake._chat(chatId);
     const test = typeof match === "string"
       ? (b: Button) => b.text.includes(match)
       : match instanceof RegExp
@@ -1724,14 +1730,16 @@ export class FakeUser {
     throw new Error(
       `press(): no inline button matching ${what}${
         opts.messageId !== undefined ? ` in message #${opts.messageId}` : ""
-      } in chat ${this.id}. Last bot messages:\n${this.fake.describeChat(this.id)}`,
+      } in chat ${chatId}. Last bot messages:\n${this.fake.describeChat(chatId)}`,
     );
   }
 
   /** Queues a callback_query with arbitrary (possibly forged) data, attached to `messageId` or the newest bot message. */
-  pressData(data: string, messageId?: number): Update {
-    const st = this.fake._chat(this.id);
-    const m = messageId !== undefined ? st.byId.get(messageId) : this.lastMessage();
+  pressData(data: string, messageId?: number, chatId?: ChatId): Update {
+    const st = this.fake._chat(chatId ?? this.id);
+    const m = messageId !== undefined
+      ? st.byId.get(messageId)
+      : this.fake.lastMessageIn(chatId ?? this.id);
     return this.fake._callback(this, data, m);
   }
 

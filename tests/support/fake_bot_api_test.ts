@@ -440,6 +440,21 @@ Deno.test("waiters: nextMessage timeout explains the chat; waitForIdle reports p
       .callback_query;
     assert.equal(cq.data, "d:2");
     assert.equal(cq.message.text, "Pick a day");
+
+    // acting in a group chat
+    const g = u.sendText("/book@test_booking_bot", { chatId: -500 }) as unknown as {
+      message: { chat: { type: string }; entities: Array<{ length: number }> };
+    };
+    assert.equal(g.message.chat.type, "group");
+    assert.equal(g.message.entities[0].length, "/book@test_booking_bot".length);
+    await api.sendMessage(-500, "Group menu", {
+      reply_markup: new InlineKeyboard().text("Join", "join"),
+    });
+    assert.equal(u.buttons().length, 2, "private chat unaffected");
+    const gp = u.press("Join", { chatId: -500 }) as unknown as {
+      callback_query: { from: { id: number }; message: { chat: { id: number } } };
+    };
+    assert.deepEqual([gp.callback_query.from.id, gp.callback_query.message.chat.id], [21, -500]);
   } finally {
     await fake.stop();
   }

@@ -1,0 +1,6 @@
+/** Admin section (being built). */
+import { Composer } from "grammy";
+import type { BotContext } from "../../context.ts";
+
+/** The composer of this admin section. */
+export const adminInsight = new Composer<BotContext>();

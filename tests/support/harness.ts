@@ -1,0 +1,81 @@
+/**
+ * Runs the real bot (the production start sequence) against the fake Bot API, with a fake
+ * clock, in a temporary data directory. Tests act as clients through `fake.user(id)`.
+ */
+import { parseConfig, type Config } from "../../src/config.ts";
+import { startBot, type RunningBot } from "../../src/bot/start.ts";
+import { FakeClock } from "../../src/domain/clock.ts";
+import { nullLogger } from "../../src/ops/log.ts";
+import { loadDemoData } from "../../src/services/demo_data.ts";
+import { FakeBotApi } from "./fake_bot_api.ts";
+
+/** A running test bot. */
+export interface TestBot {
+  fake: FakeBotApi;
+  clock: FakeClock;
+  config: Config;
+  running: RunningBot;
+  dataDir: string;
+  /** Waits until the bot has fetched every queued update and gone quiet. */
+  idle(): Promise<void>;
+  /** Stops the bot (not the fake API) and starts it again on the same data. */
+  restart(): Promise<void>;
+  /** Stops everything and removes the data directory. */
+  close(): Promise<void>;
+}
+
+/** Options of a test bot. */
+export interface TestBotOptions {
+  /** Owner ids (ADMIN_IDS). */
+  adminIds?: number[];
+  /** Start instant of the fake clock; default Tue 2026-12-01 09:00 Moscow. */
+  now?: string;
+  /** Extra environment variables. */
+  env?: Record<string, string>;
+  /** Load the demo services and schedule; default true. */
+  demoData?: boolean;
+  /** Reuse a running fake API. */
+  fake?: FakeBotApi;
+}
+
+/** 09:00 Moscow on Tuesday 1 December 2026. */
+export const DEFAULT_NOW = "2026-12-01T06:00:00Z";
+
+/** Starts a test bot. */
+export async function startTestBot(options: TestBotOptions = {}): Promise<TestBot> {
+  const fake = options.fake ?? await FakeBotApi.start();
+  const dataDir = await Deno.makeTempDir({ prefix: "booking-e2e-" });
+  const config = parseConfig({
+    BOT_TOKEN: "123456:TEST",
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    DATA_DIR: dataDir,
+    ADMIN_IDS: (options.adminIds ?? []).join(","),
+    HEALTH_PORT: "0",
+    BUSINESS_TIMEZONE: "Europe/Moscow",
+    ...options.env,
+  });
+  const clock = new FakeClock(Date.parse(options.now ?? DEFAULT_NOW));
+  const start = () => startBot(config, { clock, logger: nullLogger, noSignals: true, noJobs: true });
+  let running = await start();
+  if (options.demoData ?? true) loadDemoData(running.deps.db, clock.now());
+  const bot: TestBot = {
+    fake,
+    clock,
+    config,
+    get running() {
+      return running;
+    },
+    dataDir,
+    idle: () => fake.waitForIdle(60, 10_000),
+    async restart() {
+      await running.stop();
+      running = await start();
+    },
+    async close() {
+      await running.stop();
+      if (!options.fake) await fake.stop();
+      await Deno.remove(dataDir, { recursive: true });
+    },
+  };
+  return bot;
+}
