@@ -216,7 +216,7 @@ async function askPhone(ctx: BotContext): Promise<void> {
   const rows: Buttons = [];
   if (user?.lastPhone) rows.push([button(user.lastPhone, cb.usePhone.pack({}))]);
   rows.push(backCancelRow(ctx, "name"));
-  await ctx.reply(ctx.t("booking.ask_phone_inline"), {
+  await ctx.reply(ctx.t(user?.lastPhone ? "booking.ask_phone_inline" : "booking.ask_phone_nav"), {
     parse_mode: "HTML",
     reply_markup: { inline_keyboard: rows },
   });
