@@ -12,6 +12,7 @@ import { openMigrated } from "./db/setup.ts";
 import { systemClock } from "./domain/clock.ts";
 import { loadDemoData } from "./services/demo_data.ts";
 import { runOpsCommand, UsageError } from "./ops/commands.ts";
+import { DatabaseUnreadableError, NoValidBackupError } from "./ops/backup.ts";
 
 const USAGE = `Usage: deno task bot <command>   (or: booking-bot <command>)
 
@@ -151,6 +152,10 @@ export async function main(args: string[]): Promise<number> {
     if (error instanceof DatabaseTooNewError) {
       console.error(error.message);
       return 3;
+    }
+    if (error instanceof NoValidBackupError || error instanceof DatabaseUnreadableError) {
+      console.error(`CRITICAL: ${error.message}`);
+      return 1;
     }
     throw error;
   }

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { parseConfig } from "../../src/config.ts";
+import { startBot } from "../../src/bot/start.ts";
+import { FakeClock } from "../../src/domain/clock.ts";
+import { nullLogger } from "../../src/ops/log.ts";
+import { createBackup, NoValidBackupError } from "../../src/ops/backup.ts";
+import { listBookableServices } from "../../src/db/services_repo.ts";
+import { loadDemoData } from "../../src/services/demo_data.ts";
+import { FakeBotApi } from "../support/fake_bot_api.ts";
+
+async function listing(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir(dir)) names.push(e.name);
+  return names.sort();
+}
+
+Deno.test("recovery: a corrupted booking.db is moved aside, the newest valid backup restored, owners told", async () => {
+  const fake = await FakeBotApi.start();
+  const dataDir = await Deno.makeTempDir({ prefix: "booking-recovery-" });
+  try {
+    const config = parseConfig({
+      BOT_TOKEN: "1:T",
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      DATA_DIR: dataDir,
+      ADMIN_IDS: "900",
+      HEALTH_PORT: "0",
+    });
+    const clock = new FakeClock(Date.parse("2026-12-01T06:00:00Z"));
+    const options = { clock, logger: nullLogger, noSignals: true, noJobs: true };
+    const owner = fake.user(900, { first_name: "Owner", language_code: "en" });
+
+    let running = await startBot(config, options);
+    loadDemoData(running.deps.db, clock.now());
+    owner.sendText("/start");
+    await fake.waitForIdle(60, 5000);
+    await createBackup(running.deps.db, config.backupDir, clock.now());
+    clock.advance(3_600_000);
+    await running.stop();
+
+    const garbage = crypto.getRandomValues(new Uint8Array(64 * 1024));
+    await Deno.writeFile(config.dbPath, garbage);
+
+    running = await startBot(config, options);
+    assert.equal(listBookableServices(running.deps.db).length, 4, "data back from the backup");
+    const names = await listing(dataDir);
+    const aside = names.find((n) => n.startsWith("booking.db.corrupt-"));
+    assert.ok(aside, `bad file kept: ${names.join(", ")}`);
+    assert.deepEqual(await Deno.readFile(`${dataDir}/${aside}`), garbage);
+    await fake.waitForIdle(60, 5000);
+    assert.ok(owner.messages().some((m) => /restored automatically/.test(m.text ?? "")), "owner notified");
+    await running.stop();
+  } finally {
+    await fake.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("recovery: with no valid backup the bot refuses to start and touches nothing", async () => {
+  const fake = await FakeBotApi.start();
+  const dataDir = await Deno.makeTempDir({ prefix: "booking-recovery-" });
+  try {
+    const config = parseConfig({
+      BOT_TOKEN: "1:T",
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      DATA_DIR: dataDir,
+      HEALTH_PORT: "0",
+    });
+    await Deno.mkdir(config.backupDir, { recursive: true });
+    await Deno.writeTextFile(`${config.backupDir}/booking-20261130T000000Z.db`, "not a database");
+    const garbage = new TextEncoder().encode("SQLite format 3\0".padEnd(8192, "x"));
+    await Deno.writeFile(config.dbPath, garbage);
+    const before = await listing(dataDir);
+    await assert.rejects(
+      () => startBot(config, { logger: nullLogger, noSignals: true, noJobs: true }),
+      NoValidBackupError,
+    );
+    assert.deepEqual(await listing(dataDir), before);
+    assert.deepEqual(await Deno.readFile(config.dbPath), garbage);
+    assert.equal(fake.callsOf("getMe").length, 0, "the bot never started");
+  } finally {
+    await fake.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
