@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+
+const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    env: { HEALTH_PORT: "0", ...env },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const d = new TextDecoder();
+  return { code: out.code, stdout: d.decode(out.stdout), stderr: d.decode(out.stderr) };
+}
+
+async function withDir(fn: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "booking-cli-" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function tree(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string) => {
+    for await (const e of Deno.readDir(d)) {
+      const p = `${d}/${e.name}`;
+      if (e.isDirectory) await walk(p);
+      else out.push(`${p}:${(await Deno.stat(p)).size}`);
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+Deno.test("cli: start without BOT_TOKEN explains how to get one and exits 2", async () => {
+  await withDir(async (dir) => {
+    const r = await cli(["start"], { DATA_DIR: dir });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /BotFather/);
+    assert.match(r.stderr, /\/newbot/);
+  });
+});
+
+Deno.test("cli: bad configuration names every bad variable and exits 2", async () => {
+  const r = await cli(["migrate", "status"], {
+    ADMIN_IDS: "12,abc",
+    BUSINESS_TIMEZONE: "Mars/Olympus",
+    TELEGRAM_API_ROOT: "not a url",
+    BACKUP_INTERVAL_HOURS: "-3",
+    LOG_LEVEL: "LOUD",
+  });
+  assert.equal(r.code, 2);
+  for (const name of ["ADMIN_IDS", "BUSINESS_TIMEZONE", "TELEGRAM_API_ROOT", "BACKUP_INTERVAL_HOURS", "LOG_LEVEL"]) {
+    assert.match(r.stderr, new RegExp(name));
+  }
+});
+
+Deno.test("cli: unknown commands and bad arguments print usage and exit 2", async () => {
+  await withDir(async (dir) => {
+    for (const args of [["fly"], ["migrate", "sideways"], ["migrate", "down", "-1"], ["restore"], ["restore", "--bogus"], ["jobs", "run", "nope"], ["demo-data", "x"]]) {
+      const r = await cli(args, { DATA_DIR: dir });
+      assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+      assert.match(r.stderr, /Usage|Unknown|Use:|takes/);
+    }
+  });
+});
+
+Deno.test("cli: migrate, demo-data (idempotent), backup, restore --list, check", async () => {
+  await withDir(async (dir) => {
+    const env = { DATA_DIR: dir };
+    assert.equal((await cli(["migrate"], env)).code, 0);
+    assert.match((await cli(["migrate", "status"], env)).stdout, /0001 initial: applied/);
+    assert.match((await cli(["demo-data"], env)).stdout, /4 services added/);
+    assert.match((await cli(["demo-data"], env)).stdout, /0 services added, 0 weekdays set, 0 breaks added/);
+    const backup = await cli(["backup"], env);
+    assert.equal(backup.code, 0, backup.stderr);
+    assert.match(backup.stdout, /verified/);
+    assert.match((await cli(["restore", "--list"], env)).stdout, /booking-\d{8}T\d{6}Z\.db .* ok/);
+    assert.equal((await cli(["check"], env)).code, 0);
+  });
+});
+
+Deno.test("cli: restore refuses missing files, directories and non-databases, changing nothing", async () => {
+  await withDir(async (dir) => {
+    const env = { DATA_DIR: dir };
+    await cli(["demo-data"], env);
+    await Deno.writeTextFile(`${dir}/notes.txt`, "hello");
+    await Deno.mkdir(`${dir}/folder`);
+    const before = await tree(dir);
+    for (const source of [`${dir}/missing.db`, `${dir}/folder`, `${dir}/notes.txt`]) {
+      const r = await cli(["restore", source], env);
+      assert.equal(r.code, 1, source);
+      assert.match(r.stderr, /Nothing was changed/);
+    }
+    assert.deepEqual(await tree(dir), before);
+    const latest = await cli(["restore", "--latest"], env);
+    assert.equal(latest.code, 1);
+    assert.match(latest.stderr, /Nothing was changed/);
+  });
+});
