@@ -4,7 +4,7 @@ import { sequentialize } from "@grammyjs/runner";
 import { autoRetry } from "@grammyjs/auto-retry";
 import type { Config } from "../config.ts";
 import { getAdminRole } from "../db/admins_repo.ts";
-import { getUser, upsertUser } from "../db/users_repo.ts";
+import { getUser, markBlocked, upsertUser } from "../db/users_repo.ts";
 import { stmt } from "../db/statements.ts";
 import { cb } from "./callback_data.ts";
 import type { BotContext, BotDeps } from "./context.ts";
@@ -77,8 +77,27 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     await next();
   });
 
-  // Only private chats: the bot is a personal assistant; in groups it stays silent.
-  bot.drop((ctx) => ctx.chat !== undefined && ctx.chat.type !== "private");
+  // Only people in private chats: the bot is a personal assistant; in groups and channels it
+  // stays silent, and updates without a sender (polls, channel posts) are ignored.
+  bot.use((ctx, next) => {
+    const ignored = !ctx.from || ctx.from.is_bot ||
+      (ctx.chat !== undefined && ctx.chat.type !== "private");
+    return ignored ? undefined : next();
+  });
+
+  // The user blocked (or unblocked) the bot: remember it so jobs stop sending.
+  bot.on("my_chat_member", (ctx) => {
+    if (ctx.myChatMember.new_chat_member.status === "kicked") {
+      markBlocked(db, ctx.from.id, clock.now());
+      logger.info("User blocked the bot", { userId: ctx.from.id });
+    }
+  });
+
+  // A button on an inline-mode message has no chat to answer in: nothing of ours sends those.
+  bot.on("callback_query", async (ctx, next) => {
+    if (ctx.callbackQuery.message) return next();
+    await ctx.answerCallbackQuery({ text: ctx.t("common.button_outdated") }).catch(() => {});
+  });
 
   bot.use(rateLimit(clock));
   bot.use(sequentialize(sessionKey));

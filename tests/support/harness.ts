@@ -5,7 +5,7 @@
 import { parseConfig, type Config } from "../../src/config.ts";
 import { startBot, type RunningBot } from "../../src/bot/start.ts";
 import { FakeClock } from "../../src/domain/clock.ts";
-import { nullLogger } from "../../src/ops/log.ts";
+import { type Logger, nullLogger } from "../../src/ops/log.ts";
 import { loadDemoData } from "../../src/services/demo_data.ts";
 import { FakeBotApi } from "./fake_bot_api.ts";
 
@@ -36,6 +36,8 @@ export interface TestBotOptions {
   demoData?: boolean;
   /** Reuse a running fake API. */
   fake?: FakeBotApi;
+  /** A logger to inspect (default: silent). */
+  logger?: Logger;
 }
 
 /** 09:00 Moscow on Tuesday 1 December 2026. */
@@ -55,7 +57,12 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     ...options.env,
   });
   const clock = new FakeClock(Date.parse(options.now ?? DEFAULT_NOW));
-  const start = () => startBot(config, { clock, logger: nullLogger, noSignals: true, noJobs: true });
+  const start = () => startBot(config, {
+      clock,
+      logger: options.logger ?? nullLogger,
+      noSignals: true,
+      noJobs: true,
+    });
   let running = await start();
   if (options.demoData ?? true) loadDemoData(running.deps.db, clock.now());
   const bot: TestBot = {

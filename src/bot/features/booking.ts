@@ -60,16 +60,14 @@ async function showServices(ctx: BotContext): Promise<void> {
 
 function serviceLine(ctx: BotContext, s: Service): string {
   const price = s.priceMinor === null ? "" : ` · ${formatPrice(s.priceMinor, ctx.lang)}`;
-  const desc = s.description ? `\n   <i>${escape(s.description)}</i>` : "";
+  const desc = s.description
+    ? `\n${ctx.t("booking.service_description", { description: s.description })}`
+    : "";
   return ctx.t("booking.service_line", {
     name: s.name,
     minutes: s.durationMinutes,
-    priceHtml: escape(price),
+    price,
   }) + desc;
-}
-
-function escape(text: string): string {
-  return text.replace(/[&<>]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : "&gt;"));
 }
 
 async function chooseService(ctx: BotContext, service: Service): Promise<void> {
