@@ -73,7 +73,18 @@ export async function runDbBench(total = 1_000_000): Promise<Figure[]> {
         const staffId = 1 + Math.floor(slot / PER_DAY);
         const start = wallClockInstant(day, hours[slot % PER_DAY] * 60, TZ)!;
         const status = start > now ? "active" : (inserted % 10 === 0 ? "cancelled" : "completed");
-        insert.run(1, haircut.id, staffId, start, start + 3_600_000, "Bench Client", "+79160000000", status, now, now);
+        insert.run(
+          1,
+          haircut.id,
+          staffId,
+          start,
+          start + 3_600_000,
+          "Bench Client",
+          "+79160000000",
+          status,
+          now,
+          now,
+        );
       }
     });
   }
@@ -108,7 +119,9 @@ export async function runDbBench(total = 1_000_000): Promise<Figure[]> {
   let day = Temporal.PlainDate.from("2026-12-02");
   let made = 0;
   let userId = 2;
-  const addUser = db.prepare("INSERT INTO users (id, first_name, created_at, updated_at) VALUES (?, 'U', 0, 0)");
+  const addUser = db.prepare(
+    "INSERT INTO users (id, first_name, created_at, updated_at) VALUES (?, 'U', 0, 0)",
+  );
   while (made < 300) {
     if (day.dayOfWeek <= 5) {
       for (const hour of [12, 17]) {
@@ -135,20 +148,53 @@ export async function runDbBench(total = 1_000_000): Promise<Figure[]> {
   tx.sort((a, b) => a - b);
   const [from, to] = dayBounds(busyDay, TZ);
   const dayCount = Number(
-    db.prepare("SELECT count(*) AS n FROM bookings WHERE start_at >= ? AND start_at < ?").get(from, to)!.n,
+    db.prepare("SELECT count(*) AS n FROM bookings WHERE start_at >= ? AND start_at < ?").get(
+      from,
+      to,
+    )!.n,
   );
   db.close();
   await Deno.remove(dir, { recursive: true });
 
   const ms = (v: number) => `${v.toFixed(3)} ms`;
   return [
-    { name: `bookings stored (filled in ${fillSeconds.toFixed(1)} s)`, value: total.toLocaleString("en"), target: "1,000,000", ok: total >= 1_000_000 },
-    { name: `free slots, one master, median (day has ${dayCount} bookings)`, value: ms(percentile(single, 0.5)), target: "< 5 ms", ok: percentile(single, 0.5) < 5 },
-    { name: "free slots, one master, p99", value: ms(percentile(single, 0.99)), target: "-", ok: true },
-    { name: `free slots, "any" of ${STAFF} masters, median`, value: ms(percentile(any, 0.5)), target: "-", ok: true },
-    { name: "booking transaction, median (FULL sync)", value: ms(percentile(tx, 0.5)), target: "< 2 ms", ok: percentile(tx, 0.5) < 2 },
+    {
+      name: `bookings stored (filled in ${fillSeconds.toFixed(1)} s)`,
+      value: total.toLocaleString("en"),
+      target: "1,000,000",
+      ok: total >= 1_000_000,
+    },
+    {
+      name: `free slots, one master, median (day has ${dayCount} bookings)`,
+      value: ms(percentile(single, 0.5)),
+      target: "< 5 ms",
+      ok: percentile(single, 0.5) < 5,
+    },
+    {
+      name: "free slots, one master, p99",
+      value: ms(percentile(single, 0.99)),
+      target: "-",
+      ok: true,
+    },
+    {
+      name: `free slots, "any" of ${STAFF} masters, median`,
+      value: ms(percentile(any, 0.5)),
+      target: "-",
+      ok: true,
+    },
+    {
+      name: "booking transaction, median (FULL sync)",
+      value: ms(percentile(tx, 0.5)),
+      target: "< 2 ms",
+      ok: percentile(tx, 0.5) < 2,
+    },
     { name: "booking transaction, p99", value: ms(percentile(tx, 0.99)), target: "-", ok: true },
-    { name: "database size per 1,000 bookings", value: `${perThousandMb.toFixed(3)} MB`, target: "<= 0.5 MB", ok: perThousandMb <= 0.5 },
+    {
+      name: "database size per 1,000 bookings",
+      value: `${perThousandMb.toFixed(3)} MB`,
+      target: "<= 0.5 MB",
+      ok: perThousandMb <= 0.5,
+    },
   ];
 }
 
@@ -157,11 +203,18 @@ export function printTable(title: string, figures: Figure[]): void {
   console.log(`\n${title}`);
   const width = Math.max(...figures.map((f) => f.name.length));
   for (const f of figures) {
-    console.log(`  ${f.name.padEnd(width)}  ${f.value.padStart(14)}  target ${f.target.padEnd(10)} ${f.ok ? "ok" : "MISSED"}`);
+    console.log(
+      `  ${f.name.padEnd(width)}  ${f.value.padStart(14)}  target ${f.target.padEnd(10)} ${
+        f.ok ? "ok" : "MISSED"
+      }`,
+    );
   }
 }
 
 if (import.meta.main) {
   const total = Deno.args[0] ? Number(Deno.args[0]) : 1_000_000;
-  printTable(`Database (${Deno.build.os}, ${navigator.hardwareConcurrency} cores)`, await runDbBench(total));
+  printTable(
+    `Database (${Deno.build.os}, ${navigator.hardwareConcurrency} cores)`,
+    await runDbBench(total),
+  );
 }

@@ -33,14 +33,20 @@ const running = await startBot(config, {
 });
 loadDemoData(running.deps.db, systemClock.now());
 
-const client = fake.user(4242, { first_name: lang === "ru" ? "Анна" : "Anna", last_name: "K", language_code: lang });
+const client = fake.user(4242, {
+  first_name: lang === "ru" ? "Анна" : "Anna",
+  last_name: "K",
+  language_code: lang,
+});
 let seen = 0;
 
 function printBot(m: BotMessage): void {
   const text = plainText(m) || (m.document ? `📎 ${m.document.file_name}` : "");
   console.log(`\n🤖 ${m.edit_count ? "(edited) " : ""}${text.replaceAll("\n", "\n   ")}`);
   const buttons = buttonsOf(m).map((b) => `[${b.text}]`).filter((b) => b !== "[ ]" && b !== "[·]");
-  if (buttons.length) console.log(`   ${buttons.slice(0, 24).join(" ")}${buttons.length > 24 ? " …" : ""}`);
+  if (buttons.length) {
+    console.log(`   ${buttons.slice(0, 24).join(" ")}${buttons.length > 24 ? " …" : ""}`);
+  }
 }
 
 async function step(label: string, act: (u: FakeUser) => void): Promise<void> {
@@ -64,7 +70,10 @@ try {
   const slot = client.buttons().find((b) => b.data?.startsWith("bt:"));
   if (!slot) throw new Error("no free slot");
   await step(slot.text, (u) => u.press((b) => b.data === slot.data));
-  await step(lang === "ru" ? "Анна Каренина" : "Anna Karenina", (u) => u.sendText(lang === "ru" ? "Анна Каренина" : "Anna Karenina"));
+  await step(
+    lang === "ru" ? "Анна Каренина" : "Anna Karenina",
+    (u) => u.sendText(lang === "ru" ? "Анна Каренина" : "Anna Karenina"),
+  );
   await step("📱 +79161234567", (u) => u.sendContact("+79161234567"));
   await step("✅", (u) => u.press("✅"));
   console.log(`\nDone: the booking is in ${config.dbPath} (a temporary folder, removed now).`);

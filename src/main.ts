@@ -51,7 +51,9 @@ async function migrateCommand(config: Config, args: string[]): Promise<void> {
       if (count !== undefined) throw new UsageError("migrate status takes no argument");
       assertNotTooNew(db);
       for (const m of migrationStatus(db)) {
-        console.log(`${String(m.version).padStart(4, "0")} ${m.name}: ${m.applied ? "applied" : "pending"}`);
+        console.log(
+          `${String(m.version).padStart(4, "0")} ${m.name}: ${m.applied ? "applied" : "pending"}`,
+        );
       }
     } else if (sub === "up") {
       if (count !== undefined) throw new UsageError("migrate up takes no argument");
@@ -63,7 +65,9 @@ async function migrateCommand(config: Config, args: string[]): Promise<void> {
         throw new UsageError(`migrate down takes a positive whole number, got "${count}"`);
       }
       const done = migrateDown(db, steps);
-      console.log(done.length ? `Reverted ${done.map((m) => m.version).join(", ")}` : "Nothing to revert");
+      console.log(
+        done.length ? `Reverted ${done.map((m) => m.version).join(", ")}` : "Nothing to revert",
+      );
     } else {
       throw new UsageError(`Unknown migrate subcommand "${sub}"`);
     }

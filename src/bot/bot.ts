@@ -145,7 +145,9 @@ function errorHandler(deps: BotDeps) {
     const ctx = error.ctx;
     deps.metrics.errorsTotal.inc();
     deps.logger.error("Error while handling update", {
-      error: error.error instanceof Error ? error.error.stack ?? error.error.message : String(error.error),
+      error: error.error instanceof Error
+        ? error.error.stack ?? error.error.message
+        : String(error.error),
       update: JSON.stringify(ctx.update),
     });
     try {
@@ -166,7 +168,12 @@ const fallback: Middleware<BotContext> = async (ctx) => {
   if (ctx.message) {
     await ctx.reply(ctx.t("common.unknown_input"), {
       parse_mode: "HTML",
-      reply_markup: { inline_keyboard: [[{ text: ctx.t("common.menu_button"), callback_data: cb.menu.pack({ item: "main" }) }]] },
+      reply_markup: {
+        inline_keyboard: [[{
+          text: ctx.t("common.menu_button"),
+          callback_data: cb.menu.pack({ item: "main" }),
+        }]],
+      },
     });
   }
 };

@@ -34,7 +34,11 @@ export function formatTime(instant: number, timeZone: string): string {
 
 /** "December 2026" of a year-month. */
 export function formatMonth(month: Temporal.PlainYearMonth, lang: Lang): string {
-  const text = new Intl.DateTimeFormat(LOCALE[lang], { month: "long", year: "numeric", timeZone: "UTC" })
+  const text = new Intl.DateTimeFormat(LOCALE[lang], {
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  })
     .format(Date.UTC(month.year, month.month - 1, 15));
   return text.charAt(0).toUpperCase() + text.slice(1);
 }

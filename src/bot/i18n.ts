@@ -42,8 +42,9 @@ export function loadCatalogs(dir: URL = LOCALES_DIR): Catalogs {
 
 /** Escapes text for Telegram's HTML parse mode. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) =>
-    c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;"
+  return text.replace(
+    /[&<>"]/g,
+    (c) => c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;",
   );
 }
 

@@ -39,11 +39,12 @@ export interface StartOptions {
 /** Starts everything `deno task start` runs. */
 export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
   const clock = options.clock ?? systemClock;
-  let tellOwners: ((text: string) => void) | undefined;
+  // CRITICAL records go to the owners once the bot exists to send them.
+  const critical: { tellOwners?: (text: string) => void } = {};
   const logger = options.logger ?? createLogger({
     level: config.logLevel,
     file: config.logFile,
-    onCritical: (message) => tellOwners?.(message),
+    onCritical: (message) => critical.tellOwners?.(message),
   });
   logger.info("Starting", { dataDir: config.dataDir, timeZone: config.timeZone });
 
@@ -83,7 +84,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   await bot.init();
   logger.info("Bot identity", { username: bot.botInfo.username });
 
-  tellOwners = (message) => {
+  critical.tellOwners = (message) => {
     for (const id of listOwnerIds(db)) {
       sendToUser(bot.api, deps, id, (t) => t("ops.critical", { message: message.slice(0, 3000) }))
         .catch(() => {});

@@ -3,7 +3,14 @@ import type { Db } from "./connection.ts";
 import { stmt } from "./statements.ts";
 
 /** The kinds of things audited. */
-export type AuditEntity = "booking" | "service" | "staff" | "settings" | "schedule" | "admin" | "user";
+export type AuditEntity =
+  | "booking"
+  | "service"
+  | "staff"
+  | "settings"
+  | "schedule"
+  | "admin"
+  | "user";
 
 /** One audit record to write. */
 export interface AuditEntry {

@@ -78,7 +78,11 @@ export interface MigrationStatus {
 /** Lists every migration and whether it is applied. */
 export function migrationStatus(db: Db, migrations = loadMigrations()): MigrationStatus[] {
   const applied = new Set(appliedVersions(db));
-  return migrations.map((m) => ({ version: m.version, name: m.name, applied: applied.has(m.version) }));
+  return migrations.map((m) => ({
+    version: m.version,
+    name: m.name,
+    applied: applied.has(m.version),
+  }));
 }
 
 /** Refuses (throws DatabaseTooNewError) when the database has a version the code lacks. */

@@ -77,7 +77,9 @@ export function markBlocked(db: Db, id: number, now: number): void {
 export function findUsers(db: Db, query: string, limit = 20): User[] {
   const q = query.trim().replace(/^@/, "");
   if (/^\d+$/.test(q)) {
-    return stmt(db, `SELECT ${COLUMNS} FROM users WHERE id = ?`).all(Number(q)) as unknown as User[];
+    return stmt(db, `SELECT ${COLUMNS} FROM users WHERE id = ?`).all(
+      Number(q),
+    ) as unknown as User[];
   }
   const like = `%${q.replace(/[%_\\]/g, (c) => "\\" + c)}%`;
   return stmt(

@@ -42,7 +42,9 @@ export function dayBounds(date: Temporal.PlainDate, timeZone: string): [number, 
 
 /** "HH:MM" of a minute-of-day (1440 prints as 24:00). */
 export function formatMinute(minute: number): string {
-  return `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(minute % 60).padStart(2, "0")}`;
+  return `${String(Math.floor(minute / 60)).padStart(2, "0")}:${
+    String(minute % 60).padStart(2, "0")
+  }`;
 }
 
 /** Parses "H:MM"/"HH:MM" (or "24:00") into minutes after midnight; undefined if invalid. */

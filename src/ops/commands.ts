@@ -18,7 +18,9 @@ import {
 export class UsageError extends Error {}
 
 function formatSize(bytes: number): string {
-  return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`;
+  return bytes >= 1 << 20
+    ? `${(bytes / (1 << 20)).toFixed(1)} MiB`
+    : `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 async function backupCommand(config: Config, args: string[]): Promise<number> {
@@ -34,7 +36,11 @@ async function backupCommand(config: Config, args: string[]): Promise<number> {
     const info = await createBackup(db, config.backupDir, now);
     const removed = pruneBackups(config.backupDir, config.backupRetentionDays, now);
     console.log(`Backup written and verified: ${info.path} (${formatSize(info.size)})`);
-    if (removed.length) console.log(`Removed ${removed.length} backup(s) older than ${config.backupRetentionDays} days`);
+    if (removed.length) {
+      console.log(
+        `Removed ${removed.length} backup(s) older than ${config.backupRetentionDays} days`,
+      );
+    }
     return 0;
   } finally {
     db.close();
@@ -54,7 +60,11 @@ async function restoreCommand(config: Config, args: string[]): Promise<number> {
     }
     for (const b of backups) {
       const when = new Date(b.takenAt).toISOString();
-      console.log(`${b.name}  ${formatSize(b.size).padStart(10)}  ${when}  ${b.ok ? "ok" : `BAD: ${b.problem}`}`);
+      console.log(
+        `${b.name}  ${formatSize(b.size).padStart(10)}  ${when}  ${
+          b.ok ? "ok" : `BAD: ${b.problem}`
+        }`,
+      );
     }
     return 0;
   }
@@ -63,9 +73,18 @@ async function restoreCommand(config: Config, args: string[]): Promise<number> {
     const now = systemClock.now();
     const result = arg === "--latest"
       ? await restoreLatest({ dbPath: config.dbPath, backupDir: config.backupDir, now })
-      : await restoreBackup({ dbPath: config.dbPath, backupDir: config.backupDir, source: arg, now });
-    if (result.previousBackup) console.log(`Current database backed up first: ${result.previousBackup}`);
-    if (result.movedAside) console.log(`Unreadable current database moved aside: ${result.movedAside}`);
+      : await restoreBackup({
+        dbPath: config.dbPath,
+        backupDir: config.backupDir,
+        source: arg,
+        now,
+      });
+    if (result.previousBackup) {
+      console.log(`Current database backed up first: ${result.previousBackup}`);
+    }
+    if (result.movedAside) {
+      console.log(`Unreadable current database moved aside: ${result.movedAside}`);
+    }
     console.log(`Restored ${result.dbPath} from ${result.restoredFrom}`);
     return 0;
   } catch (error) {
@@ -111,7 +130,11 @@ async function jobsCommand(config: Config, args: string[]): Promise<number> {
 }
 
 /** Runs backup | restore | check | jobs; returns the exit code. */
-export async function runOpsCommand(config: Config, command: string, args: string[]): Promise<number> {
+export async function runOpsCommand(
+  config: Config,
+  command: string,
+  args: string[],
+): Promise<number> {
   switch (command) {
     case "backup":
       return await backupCommand(config, args);

@@ -29,7 +29,14 @@ export function loadDemoData(db: Db, now: number): DemoDataResult {
     SAMPLE_SERVICES.forEach((s, i) => {
       if (existing.has(s.name)) return;
       const id = insertService(db, { ...s, displayOrder: (i + 1) * 10, isActive: true }, now);
-      audit(db, { at: now, actorId: null, entity: "service", entityId: id, action: "create", newValue: s });
+      audit(db, {
+        at: now,
+        actorId: null,
+        entity: "service",
+        entityId: id,
+        action: "create",
+        newValue: s,
+      });
       servicesAdded++;
     });
     let weekdaysSet = 0;

@@ -8,7 +8,11 @@ Deno.test("e2e: a client books a haircut from /start to confirmation, with .ics 
   try {
     t.fake.user(900, { first_name: "Owner", language_code: "ru" }).sendText("/start");
     await t.idle();
-    const anna = t.fake.user(101, { first_name: "Анна", last_name: "Петрова", language_code: "ru" });
+    const anna = t.fake.user(101, {
+      first_name: "Анна",
+      last_name: "Петрова",
+      language_code: "ru",
+    });
     anna.sendText("/start");
     await t.idle();
     assert.match(anna.lastMessage()!.text!, /Здравствуйте, <b>Анна<\/b>/);
@@ -54,7 +58,12 @@ Deno.test("e2e: a client books a haircut from /start to confirmation, with .ics 
     assert.equal(new Date(booking.start).toISOString(), "2026-12-02T07:00:00.000Z");
     const ownerNotice = t.fake.user(900).messages().find((m) => m.text?.includes("Новая запись"));
     assert.ok(ownerNotice, "owner notified");
-    const audit = listAudit(t.running.deps.db, { entity: "booking", entityId: 1, limit: 10, offset: 0 });
+    const audit = listAudit(t.running.deps.db, {
+      entity: "booking",
+      entityId: 1,
+      limit: 10,
+      offset: 0,
+    });
     assert.equal(audit.rows[0].action, "create");
     // Every callback query was answered.
     const presses = t.fake.callsOf("answerCallbackQuery").length;

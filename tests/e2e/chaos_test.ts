@@ -31,8 +31,16 @@ async function journey(u: FakeUser, date: string, time: string) {
 Deno.test("chaos: 20% of Bot API calls fail with 429, 500 or a timeout — every confirmation arrives, no duplicate booking", async () => {
   const t: TestBot = await startTestBot();
   try {
-    t.fake.setFaults({ failRate: 0.2, kinds: ["429", "500", "timeout"], retryAfter: 1, timeoutMs: 200, seed: 7 });
-    const clients = [0, 1, 2, 3].map((i) => t.fake.user(3000 + i, { first_name: `C${i}`, language_code: "en" }));
+    t.fake.setFaults({
+      failRate: 0.2,
+      kinds: ["429", "500", "timeout"],
+      retryAfter: 1,
+      timeoutMs: 200,
+      seed: 7,
+    });
+    const clients = [0, 1, 2, 3].map((i) =>
+      t.fake.user(3000 + i, { first_name: `C${i}`, language_code: "en" })
+    );
     await Promise.all(clients.map((u, i) => journey(u, DAYS[i], "10:00")));
     const injected = t.fake.stats.injected;
     assert.ok(injected["429"] + injected["500"] + injected.timeout > 0, "faults were injected");
@@ -42,7 +50,10 @@ Deno.test("chaos: 20% of Bot API calls fail with 429, 500 or a timeout — every
         `confirmation to ${u.id}: ${t.fake.describeChat(u.id, 4)}`,
       );
     }
-    const bookings = listBookingsBetween(t.running.deps.db, { from: 0, to: Number.MAX_SAFE_INTEGER });
+    const bookings = listBookingsBetween(t.running.deps.db, {
+      from: 0,
+      to: Number.MAX_SAFE_INTEGER,
+    });
     assert.equal(bookings.length, 4);
     assert.equal(new Set(bookings.map((b) => b.userId)).size, 4);
   } finally {
@@ -86,7 +97,9 @@ Deno.test("chaos: kill -9 of the bot process mid-traffic, restart — every conf
     for (let d = base; days.length < 6; d = d.add({ days: 1 })) {
       if (d.dayOfWeek <= 5) days.push(d.toString());
     }
-    const clients = days.map((_, i) => fake.user(4000 + i, { first_name: `K${i}`, language_code: "en" }));
+    const clients = days.map((_, i) =>
+      fake.user(4000 + i, { first_name: `K${i}`, language_code: "en" })
+    );
     // Half of the clients finish before the kill.
     for (let i = 0; i < 3; i++) await journey(clients[i], days[i], "11:00");
     // The others are mid-dialog when the process dies without warning.
@@ -100,7 +113,9 @@ Deno.test("chaos: kill -9 of the bot process mid-traffic, restart — every conf
     child = spawn();
     await fake.waitForCall("getUpdates", undefined, 20_000);
     for (let i = 3; i < 6; i++) await journey(clients[i], days[i], "11:00");
-    const confirmed = clients.filter((u) => u.messages().some((m) => /You're booked/.test(m.text ?? "")));
+    const confirmed = clients.filter((u) =>
+      u.messages().some((m) => /You're booked/.test(m.text ?? ""))
+    );
     assert.ok(confirmed.length >= 5, `confirmations: ${confirmed.length}`);
     child.kill("SIGTERM");
     assert.equal((await child.status).code, 0, "graceful stop after SIGTERM");

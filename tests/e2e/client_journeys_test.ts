@@ -32,7 +32,11 @@ async function book(t: TestBot, u: FakeUser, o: Parameters<typeof bookUntilSumma
 }
 
 function activeBookings(t: TestBot) {
-  return listBookingsBetween(t.running.deps.db, { from: 0, to: Number.MAX_SAFE_INTEGER, status: "active" });
+  return listBookingsBetween(t.running.deps.db, {
+    from: 0,
+    to: Number.MAX_SAFE_INTEGER,
+    status: "active",
+  });
 }
 
 Deno.test("e2e: booking in English, with price and duration shown", async () => {
@@ -44,8 +48,16 @@ Deno.test("e2e: booking in English, with price and duration shown", async () => 
     assert.match(john.lastMessage()!.text!, /Hello, <b>John<\/b>/);
     john.press("Book");
     await t.idle();
-    assert.match(john.lastMessage()!.text!, /Haircut<\/b> — 60 min · RUB\s?1,500|Haircut<\/b> — 60 min · ₽1,500/);
-    await book(t, john, { service: "Beard trim", date: "2026-12-03", time: "15:30", name: "John Smith" });
+    assert.match(
+      john.lastMessage()!.text!,
+      /Haircut<\/b> — 60 min · RUB\s?1,500|Haircut<\/b> — 60 min · ₽1,500/,
+    );
+    await book(t, john, {
+      service: "Beard trim",
+      date: "2026-12-03",
+      time: "15:30",
+      name: "John Smith",
+    });
     const confirmation = john.messages().find((m) => m.text?.includes("You're booked"));
     assert.ok(confirmation);
     assert.match(confirmation.text!, /15:30–16:00/);
@@ -90,13 +102,19 @@ Deno.test("e2e: slot taken between view and confirm — told, fresh slots shown,
 Deno.test("e2e: two users racing for one slot through the bot — exactly one wins", async () => {
   const t = await startTestBot();
   try {
-    const users = [401, 402, 403].map((id) => t.fake.user(id, { first_name: `R${id}`, language_code: "en" }));
-    for (const u of users) await bookUntilSummary(t, u, { service: "Colouring", date: "2026-12-04", time: "10:00" });
+    const users = [401, 402, 403].map((id) =>
+      t.fake.user(id, { first_name: `R${id}`, language_code: "en" })
+    );
+    for (const u of users) {
+      await bookUntilSummary(t, u, { service: "Colouring", date: "2026-12-04", time: "10:00" });
+    }
     for (const u of users) u.press("Confirm"); // all presses queued at once
     await t.idle();
     const active = activeBookings(t);
     assert.equal(active.length, 1);
-    const winners = users.filter((u) => u.messages().some((m) => m.text?.includes("You're booked")));
+    const winners = users.filter((u) =>
+      u.messages().some((m) => m.text?.includes("You're booked"))
+    );
     const losers = users.filter((u) => u.messages().some((m) => m.text?.includes("just taken")));
     assert.equal(winners.length, 1);
     assert.equal(losers.length, 2);
@@ -108,7 +126,11 @@ Deno.test("e2e: two users racing for one slot through the bot — exactly one wi
 Deno.test("e2e: cancel before the cutoff works; after it the client is told why and whom to contact", async () => {
   const t = await startTestBot({ adminIds: [900] });
   try {
-    const owner = t.fake.user(900, { first_name: "Olga", username: "salon_olga", language_code: "en" });
+    const owner = t.fake.user(900, {
+      first_name: "Olga",
+      username: "salon_olga",
+      language_code: "en",
+    });
     owner.sendText("/start");
     await t.idle();
     const c = t.fake.user(501, { first_name: "Carl", language_code: "en" });
@@ -169,7 +191,8 @@ Deno.test("e2e: reschedule to a new free slot, audited, admins told", async () =
     const b = getBooking(t.running.deps.db, 1)!;
     assert.equal(new Date(b.start).toISOString(), "2026-12-07T13:00:00.000Z");
     assert.equal(activeBookings(t).length, 1);
-    const audit = listAudit(t.running.deps.db, { entity: "booking", entityId: 1, limit: 5, offset: 0 }).rows;
+    const audit =
+      listAudit(t.running.deps.db, { entity: "booking", entityId: 1, limit: 5, offset: 0 }).rows;
     assert.equal(audit[0].field, "start");
     assert.ok(t.fake.user(900).messages().some((m) => /moved/.test(m.text ?? "")));
   } finally {
@@ -195,8 +218,13 @@ Deno.test("e2e: edit contact — bad phone re-asked, then saved and audited", as
     await t.idle();
     assert.match(c.lastMessage()!.text!, /Contact details updated/);
     assert.equal(getBooking(t.running.deps.db, 1)!.phone, "+79167654321");
-    const row = listAudit(t.running.deps.db, { entity: "booking", entityId: 1, limit: 1, offset: 0 }).rows[0];
-    assert.deepEqual([row.field, row.oldValue, row.newValue], ["phone", "+79161234567", "+79167654321"]);
+    const row =
+      listAudit(t.running.deps.db, { entity: "booking", entityId: 1, limit: 1, offset: 0 }).rows[0];
+    assert.deepEqual([row.field, row.oldValue, row.newValue], [
+      "phone",
+      "+79161234567",
+      "+79167654321",
+    ]);
   } finally {
     await t.close();
   }
@@ -277,7 +305,10 @@ Deno.test("e2e: a dialog idle past the timeout resets with a friendly message", 
     c.press((b) => b.data === "bd:2026-12-02");
     await t.idle();
     assert.ok(c.messages().some((m) => /idle for too long/.test(m.text ?? "")));
-    assert.ok(!c.buttons().some((b) => b.data?.startsWith("bt:")), "no slots shown for the stale dialog");
+    assert.ok(
+      !c.buttons().some((b) => b.data?.startsWith("bt:")),
+      "no slots shown for the stale dialog",
+    );
   } finally {
     await t.close();
   }
@@ -291,7 +322,23 @@ Deno.test("e2e: forged callback data for another user's booking is refused and c
     const mallory = t.fake.user(1002, { first_name: "Mal", language_code: "en" });
     mallory.sendText("/start");
     await t.idle();
-    for (const data of ["cd:1", "ca:1", "mb:1", "rs:1", "ec:1:phone", "ic:1", "fr:1:1", "cd:999999", "cd:-1", "cd:1:extra", "zz", "bt:abc:1", ""]) {
+    for (
+      const data of [
+        "cd:1",
+        "ca:1",
+        "mb:1",
+        "rs:1",
+        "ec:1:phone",
+        "ic:1",
+        "fr:1:1",
+        "cd:999999",
+        "cd:-1",
+        "cd:1:extra",
+        "zz",
+        "bt:abc:1",
+        "",
+      ]
+    ) {
       mallory.pressData(data);
       await t.idle();
     }
@@ -301,7 +348,10 @@ Deno.test("e2e: forged callback data for another user's booking is refused and c
     const b = getBooking(t.running.deps.db, 1)!;
     assert.equal(b.status, "active");
     assert.equal(b.confirmedAt, null);
-    assert.ok(!mallory.messages().some((m) => (m.text ?? "").includes("+79161234567")), "no data leaked");
+    assert.ok(
+      !mallory.messages().some((m) => (m.text ?? "").includes("+79161234567")),
+      "no data leaked",
+    );
   } finally {
     await t.close();
   }
@@ -382,7 +432,17 @@ Deno.test("e2e: my bookings are paginated and show status, duration and contact 
     const c = t.fake.user(1301, { first_name: "Jo", language_code: "en" });
     c.sendText("/start");
     await t.idle();
-    for (const date of ["2026-12-02", "2026-12-03", "2026-12-04", "2026-12-07", "2026-12-08", "2026-12-09", "2026-12-10"]) {
+    for (
+      const date of [
+        "2026-12-02",
+        "2026-12-03",
+        "2026-12-04",
+        "2026-12-07",
+        "2026-12-08",
+        "2026-12-09",
+        "2026-12-10",
+      ]
+    ) {
       t.running.deps.bookings.createBooking({
         userId: 1301,
         serviceId: 1,
@@ -404,7 +464,16 @@ Deno.test("e2e: my bookings are paginated and show status, duration and contact 
     c.press("10 December");
     await t.idle();
     const card = c.lastMessage()!.text!;
-    for (const re of [/Haircut/, /10:00–11:00/, /Duration: 60 min/, /Status: confirmed/, /Jo March/, /\+79161234567/]) {
+    for (
+      const re of [
+        /Haircut/,
+        /10:00–11:00/,
+        /Duration: 60 min/,
+        /Status: confirmed/,
+        /Jo March/,
+        /\+79161234567/,
+      ]
+    ) {
       assert.match(card, re);
     }
   } finally {

@@ -43,7 +43,17 @@ Deno.test({
     const binary = `${dir}/booking-bot`;
     try {
       const compile = await new Deno.Command(Deno.execPath(), {
-        args: ["compile", "--allow-all", "--include", "migrations", "--include", "locales", "--output", binary, "src/main.ts"],
+        args: [
+          "compile",
+          "--allow-all",
+          "--include",
+          "migrations",
+          "--include",
+          "locales",
+          "--output",
+          binary,
+          "src/main.ts",
+        ],
         cwd: root,
         stdout: "piped",
         stderr: "piped",

@@ -29,7 +29,11 @@ Deno.test(`fuzz: ${COUNT} random updates — no crash, no error, every reply fro
       globalThis.removeEventListener("unhandledrejection", onRejection);
     }
     assert.deepEqual(rejections, []);
-    assert.deepEqual(logger.errors.map((e) => e.slice(0, 600)), [], "no update ended in the error boundary");
+    assert.deepEqual(
+      logger.errors.map((e) => e.slice(0, 600)),
+      [],
+      "no update ended in the error boundary",
+    );
     assert.equal(t.running.deps.metrics.errorsTotal.get(), 0);
     const patterns = catalogLinePatterns();
     const strays: string[] = [];
@@ -42,8 +46,16 @@ Deno.test(`fuzz: ${COUNT} random updates — no crash, no error, every reply fro
       }
     }
     assert.deepEqual(strays.slice(0, 10), [], "lines not from the locale catalogs");
-    const failed = t.fake.calls.filter((c) => !(c.response as { ok: boolean }).ok && c.method !== "getUpdates");
-    assert.deepEqual(failed.map((c) => `${c.method}: ${JSON.stringify(c.response)}`).slice(0, 5).filter((s) => !/message is not modified|query is too old|message to edit not found|message can't be edited/.test(s)), []);
+    const failed = t.fake.calls.filter((c) =>
+      !(c.response as { ok: boolean }).ok && c.method !== "getUpdates"
+    );
+    assert.deepEqual(
+      failed.map((c) => `${c.method}: ${JSON.stringify(c.response)}`).slice(0, 5).filter((s) =>
+        !/message is not modified|query is too old|message to edit not found|message can't be edited/
+          .test(s)
+      ),
+      [],
+    );
     // Still alive and answering.
     const probe = t.fake.user(1, { first_name: "Probe", language_code: "en" });
     probe.sendText("/start");

@@ -47,7 +47,10 @@ Deno.test("recovery: a corrupted booking.db is moved aside, the newest valid bac
     assert.ok(aside, `bad file kept: ${names.join(", ")}`);
     assert.deepEqual(await Deno.readFile(`${dataDir}/${aside}`), garbage);
     await fake.waitForIdle(60, 5000);
-    assert.ok(owner.messages().some((m) => /restored automatically/.test(m.text ?? "")), "owner notified");
+    assert.ok(
+      owner.messages().some((m) => /restored automatically/.test(m.text ?? "")),
+      "owner notified",
+    );
     await running.stop();
   } finally {
     await fake.stop();

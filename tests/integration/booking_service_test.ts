@@ -34,7 +34,14 @@ async function setup() {
 }
 
 const book = (e: BookingService, userId: number, serviceId: number, start: number) =>
-  e.createBooking({ userId, serviceId, staff: "any", start, clientName: "Анна Петрова", phone: "89161234567" });
+  e.createBooking({
+    userId,
+    serviceId,
+    staff: "any",
+    start,
+    clientName: "Анна Петрова",
+    phone: "89161234567",
+  });
 
 function code(fn: () => unknown): string {
   try {
@@ -52,14 +59,47 @@ Deno.test("service: create validates, normalises, audits and blocks overlapping 
     const b = book(s.engine, 1, s.services.Colouring, at("2026-12-02T07:00:00Z")); // 10:00-11:30
     assert.equal(b.phone, "+79161234567");
     assert.equal(b.end - b.start, 90 * 60_000);
-    assert.equal(code(() => book(s.engine, 2, s.services.Haircut, at("2026-12-02T08:00:00Z"))), "slot_taken");
-    assert.equal(code(() => book(s.engine, 2, s.services["Beard trim"], at("2026-12-02T08:00:00Z"))), "slot_taken");
-    assert.equal(book(s.engine, 2, s.services["Beard trim"], at("2026-12-02T08:30:00Z")).status, "active");
+    assert.equal(
+      code(() => book(s.engine, 2, s.services.Haircut, at("2026-12-02T08:00:00Z"))),
+      "slot_taken",
+    );
+    assert.equal(
+      code(() => book(s.engine, 2, s.services["Beard trim"], at("2026-12-02T08:00:00Z"))),
+      "slot_taken",
+    );
+    assert.equal(
+      book(s.engine, 2, s.services["Beard trim"], at("2026-12-02T08:30:00Z")).status,
+      "active",
+    );
     const audit = listAudit(s.db, { entity: "booking", entityId: b.id, limit: 5, offset: 0 });
     assert.equal(audit.rows[0].action, "create");
     assert.match(audit.rows[0].newValue!, /\+79161234567/);
-    assert.equal(code(() => s.engine.createBooking({ userId: 1, serviceId: s.services.Haircut, staff: "any", start: at("2026-12-03T07:00:00Z"), clientName: "A", phone: "+79161234567" })), "name_length");
-    assert.equal(code(() => s.engine.createBooking({ userId: 1, serviceId: s.services.Haircut, staff: "any", start: at("2026-12-03T07:00:00Z"), clientName: "Anna", phone: "123" })), "phone_format");
+    assert.equal(
+      code(() =>
+        s.engine.createBooking({
+          userId: 1,
+          serviceId: s.services.Haircut,
+          staff: "any",
+          start: at("2026-12-03T07:00:00Z"),
+          clientName: "A",
+          phone: "+79161234567",
+        })
+      ),
+      "name_length",
+    );
+    assert.equal(
+      code(() =>
+        s.engine.createBooking({
+          userId: 1,
+          serviceId: s.services.Haircut,
+          staff: "any",
+          start: at("2026-12-03T07:00:00Z"),
+          clientName: "Anna",
+          phone: "123",
+        })
+      ),
+      "phone_format",
+    );
   } finally {
     await s.close();
   }
@@ -69,17 +109,29 @@ Deno.test("service: rules — notice, lunch, weekend, day off, horizon, inactive
   const s = await setup();
   try {
     const e = s.engine;
-    assert.equal(code(() => book(e, 1, s.services.Haircut, at("2026-12-01T06:30:00Z"))), "too_soon");
+    assert.equal(
+      code(() => book(e, 1, s.services.Haircut, at("2026-12-01T06:30:00Z"))),
+      "too_soon",
+    );
     assert.equal(code(() => book(e, 1, s.services.Haircut, at("2026-12-02T10:00:00Z"))), "closed"); // 13:00, lunch
     assert.equal(code(() => book(e, 1, s.services.Haircut, at("2026-12-05T07:00:00Z"))), "closed"); // Saturday
     addDayOff(s.db, "2026-12-04", null, "holiday");
     assert.equal(code(() => book(e, 1, s.services.Haircut, at("2026-12-04T07:00:00Z"))), "day_off");
-    assert.equal(code(() => book(e, 1, s.services.Haircut, at("2027-03-01T07:00:00Z"))), "beyond_horizon");
+    assert.equal(
+      code(() => book(e, 1, s.services.Haircut, at("2027-03-01T07:00:00Z"))),
+      "beyond_horizon",
+    );
     setServiceDeleted(s.db, s.services.Colouring, NOW, NOW);
-    assert.equal(code(() => book(e, 1, s.services.Colouring, at("2026-12-02T07:00:00Z"))), "service_unavailable");
+    assert.equal(
+      code(() => book(e, 1, s.services.Colouring, at("2026-12-02T07:00:00Z"))),
+      "service_unavailable",
+    );
     setRule(s.db, "maxBookingsPerDay", 1, NOW);
     book(e, 1, s.services.Haircut, at("2026-12-03T07:00:00Z"));
-    assert.equal(code(() => book(e, 2, s.services.Haircut, at("2026-12-03T09:00:00Z"))), "day_full");
+    assert.equal(
+      code(() => book(e, 2, s.services.Haircut, at("2026-12-03T09:00:00Z"))),
+      "day_full",
+    );
   } finally {
     await s.close();
   }
@@ -89,8 +141,14 @@ Deno.test("service: lunch break and the 13:00 slot", async () => {
   const s = await setup();
   try {
     // 12:30-13:30 overlaps lunch (13:00-14:00) for a 60-minute service.
-    assert.equal(code(() => book(s.engine, 1, s.services.Haircut, at("2026-12-02T09:30:00Z"))), "closed");
-    assert.equal(book(s.engine, 1, s.services["Beard trim"], at("2026-12-02T09:30:00Z")).status, "active");
+    assert.equal(
+      code(() => book(s.engine, 1, s.services.Haircut, at("2026-12-02T09:30:00Z"))),
+      "closed",
+    );
+    assert.equal(
+      book(s.engine, 1, s.services["Beard trim"], at("2026-12-02T09:30:00Z")).status,
+      "active",
+    );
   } finally {
     await s.close();
   }
@@ -103,10 +161,15 @@ Deno.test("service: clients cancel and move only before the cutoff; admins any t
     const b = book(e, 1, s.services.Haircut, at("2026-12-03T07:00:00Z"));
     assert.equal(code(() => e.cancelBooking(b.id, { userId: 2, isAdmin: false })), "forbidden");
     s.clock.set("2026-12-02T07:00:00Z"); // exactly 24 h before
-    const moved = e.rescheduleBooking(b.id, { userId: 1, isAdmin: false }, { start: at("2026-12-03T08:00:00Z") });
+    const moved = e.rescheduleBooking(b.id, { userId: 1, isAdmin: false }, {
+      start: at("2026-12-03T08:00:00Z"),
+    });
     assert.equal(moved.start, at("2026-12-03T08:00:00Z"));
     s.clock.set("2026-12-02T08:00:00.001Z"); // 1 ms past the cutoff of the moved booking
-    assert.equal(code(() => e.cancelBooking(b.id, { userId: 1, isAdmin: false })), "too_late_to_change");
+    assert.equal(
+      code(() => e.cancelBooking(b.id, { userId: 1, isAdmin: false })),
+      "too_late_to_change",
+    );
     const cancelled = e.cancelBooking(b.id, { userId: 99, isAdmin: true }, "master ill");
     assert.equal(cancelled.status, "cancelled");
     assert.equal(cancelled.cancelReason, "master ill");
@@ -123,11 +186,20 @@ Deno.test("service: contact edit is validated and audited with old and new value
   const s = await setup();
   try {
     const b = book(s.engine, 1, s.services.Haircut, at("2026-12-03T07:00:00Z"));
-    assert.equal(code(() => s.engine.updateContact(b.id, { userId: 1, isAdmin: false }, { phone: "12" })), "phone_format");
-    const updated = s.engine.updateContact(b.id, { userId: 1, isAdmin: false }, { clientName: "Anna Karenina" });
+    assert.equal(
+      code(() => s.engine.updateContact(b.id, { userId: 1, isAdmin: false }, { phone: "12" })),
+      "phone_format",
+    );
+    const updated = s.engine.updateContact(b.id, { userId: 1, isAdmin: false }, {
+      clientName: "Anna Karenina",
+    });
     assert.equal(updated.clientName, "Anna Karenina");
     const row = listAudit(s.db, { entity: "booking", entityId: b.id, limit: 1, offset: 0 }).rows[0];
-    assert.deepEqual([row.field, row.oldValue, row.newValue], ["client_name", "Анна Петрова", "Anna Karenina"]);
+    assert.deepEqual([row.field, row.oldValue, row.newValue], [
+      "client_name",
+      "Анна Петрова",
+      "Anna Karenina",
+    ]);
   } finally {
     await s.close();
   }
@@ -143,9 +215,25 @@ Deno.test("service: with two masters 'any' picks a free one and the second booki
     const b = book(s.engine, 2, s.services.Haircut, start);
     assert.notEqual(a.staffId, b.staffId);
     assert.equal(code(() => book(s.engine, 3, s.services.Haircut, start)), "slot_taken");
-    assert.ok(!s.engine.freeSlots(s.services.Haircut, "any", Temporal.PlainDate.from("2026-12-02")).some((x) => x.start === start));
+    assert.ok(
+      !s.engine.freeSlots(s.services.Haircut, "any", Temporal.PlainDate.from("2026-12-02")).some((
+        x,
+      ) => x.start === start),
+    );
     setStaffActive(s.db, second, false, NOW);
-    assert.equal(code(() => s.engine.createBooking({ userId: 3, serviceId: s.services.Haircut, staff: second, start: at("2026-12-02T09:00:00Z"), clientName: "Olga K", phone: "+79161234567" })), "staff_unavailable");
+    assert.equal(
+      code(() =>
+        s.engine.createBooking({
+          userId: 3,
+          serviceId: s.services.Haircut,
+          staff: second,
+          start: at("2026-12-02T09:00:00Z"),
+          clientName: "Olga K",
+          phone: "+79161234567",
+        })
+      ),
+      "staff_unavailable",
+    );
   } finally {
     await s.close();
   }

@@ -54,14 +54,32 @@ Deno.test("cli: bad configuration names every bad variable and exits 2", async (
     LOG_LEVEL: "LOUD",
   });
   assert.equal(r.code, 2);
-  for (const name of ["ADMIN_IDS", "BUSINESS_TIMEZONE", "TELEGRAM_API_ROOT", "BACKUP_INTERVAL_HOURS", "LOG_LEVEL"]) {
+  for (
+    const name of [
+      "ADMIN_IDS",
+      "BUSINESS_TIMEZONE",
+      "TELEGRAM_API_ROOT",
+      "BACKUP_INTERVAL_HOURS",
+      "LOG_LEVEL",
+    ]
+  ) {
     assert.match(r.stderr, new RegExp(name));
   }
 });
 
 Deno.test("cli: unknown commands and bad arguments print usage and exit 2", async () => {
   await withDir(async (dir) => {
-    for (const args of [["fly"], ["migrate", "sideways"], ["migrate", "down", "-1"], ["restore"], ["restore", "--bogus"], ["jobs", "run", "nope"], ["demo-data", "x"]]) {
+    for (
+      const args of [
+        ["fly"],
+        ["migrate", "sideways"],
+        ["migrate", "down", "-1"],
+        ["restore"],
+        ["restore", "--bogus"],
+        ["jobs", "run", "nope"],
+        ["demo-data", "x"],
+      ]
+    ) {
       const r = await cli(args, { DATA_DIR: dir });
       assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
       assert.match(r.stderr, /Usage|Unknown|Use:|takes/);
@@ -75,7 +93,10 @@ Deno.test("cli: migrate, demo-data (idempotent), backup, restore --list, check",
     assert.equal((await cli(["migrate"], env)).code, 0);
     assert.match((await cli(["migrate", "status"], env)).stdout, /0001 initial: applied/);
     assert.match((await cli(["demo-data"], env)).stdout, /4 services added/);
-    assert.match((await cli(["demo-data"], env)).stdout, /0 services added, 0 weekdays set, 0 breaks added/);
+    assert.match(
+      (await cli(["demo-data"], env)).stdout,
+      /0 services added, 0 weekdays set, 0 breaks added/,
+    );
     const backup = await cli(["backup"], env);
     assert.equal(backup.code, 0, backup.stderr);
     assert.match(backup.stdout, /verified/);

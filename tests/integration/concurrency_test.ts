@@ -27,7 +27,16 @@ Deno.test("concurrency: two OS processes racing for the same slots, exactly one 
     const worker = new URL("../support/booking_worker.ts", import.meta.url).pathname;
     const run = (userBase: number, order: number[]) =>
       new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", worker, dbPath, NOW, String(haircut.id), String(userBase), JSON.stringify(order)],
+        args: [
+          "run",
+          "-A",
+          worker,
+          dbPath,
+          NOW,
+          String(haircut.id),
+          String(userBase),
+          JSON.stringify(order),
+        ],
         stdout: "piped",
         stderr: "piped",
       }).output();

@@ -30,7 +30,22 @@ Deno.test("migrations: up from empty creates every table and the default staff m
     const applied = migrateUp(db, 1);
     assert.deepEqual(applied.map((m) => m.version), loadMigrations().map((m) => m.version));
     for (
-      const t of ["bookings", "services", "staff", "working_hours", "breaks", "days_off", "settings", "admins", "audit_log", "feedback", "users", "bot_messages", "job_marks", "schema_migrations"]
+      const t of [
+        "bookings",
+        "services",
+        "staff",
+        "working_hours",
+        "breaks",
+        "days_off",
+        "settings",
+        "admins",
+        "audit_log",
+        "feedback",
+        "users",
+        "bot_messages",
+        "job_marks",
+        "schema_migrations",
+      ]
     ) assert.ok(tables(db).includes(t), t);
     assert.equal(db.prepare("SELECT count(*) AS n FROM staff").get()!.n, 1);
     assert.equal(migrateUp(db, 2).length, 0, "second run applies nothing");
@@ -55,7 +70,9 @@ Deno.test("migrations: a database newer than the code is refused and left untouc
   withDb(async (path) => {
     const db = openDatabase(path);
     migrateUp(db, 1);
-    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 1)")
+    db.prepare(
+      "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 1)",
+    )
       .run();
     db.close();
     const before = await Deno.readFile(path);
@@ -82,6 +99,9 @@ Deno.test("migrations: every up has a down and the trigger refuses overlaps at t
     insert.run(7_200_000, 10_800_000); // touching is fine
     db.exec("UPDATE bookings SET status = 'cancelled' WHERE id = 1");
     insert.run(3_600_000, 7_200_000); // a cancelled booking frees the slot
-    assert.throws(() => db.exec("UPDATE bookings SET status = 'active' WHERE id = 1"), /slot_taken/);
+    assert.throws(
+      () => db.exec("UPDATE bookings SET status = 'active' WHERE id = 1"),
+      /slot_taken/,
+    );
     db.close();
   }));

@@ -56,7 +56,23 @@ export function fuzzUpdates(count: number, seed = 42): object[] {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const int = (max: number) => Math.floor(random() * max);
   const prefixes = Object.values(cb).map((c) => c.prefix);
-  const words = ["main", "book", "my", "lang", "admin", "bookings", "services", "x", "", "up", "past", "ru", "en", "name", "phone"];
+  const words = [
+    "main",
+    "book",
+    "my",
+    "lang",
+    "admin",
+    "bookings",
+    "services",
+    "x",
+    "",
+    "up",
+    "past",
+    "ru",
+    "en",
+    "name",
+    "phone",
+  ];
   const field = () =>
     pick([
       String(int(10)),
@@ -80,7 +96,9 @@ export function fuzzUpdates(count: number, seed = 42): object[] {
       for (let i = 0; i < n; i++) parts.push(field());
       return parts.join(":");
     }
-    if (r < 0.8) return Array.from({ length: int(80) }, () => String.fromCharCode(32 + int(95))).join("");
+    if (r < 0.8) {
+      return Array.from({ length: int(80) }, () => String.fromCharCode(32 + int(95))).join("");
+    }
     if (r < 0.9) return "";
     return "x".repeat(5000);
   };
@@ -102,13 +120,19 @@ export function fuzzUpdates(count: number, seed = 42): object[] {
     const from = pick(users);
     const kind = random();
     const privateChat = { id: from.id, type: "private", first_name: from.first_name };
-    const group = { id: -100_000 - int(5), type: pick(["group", "supergroup", "channel"]), title: "G" };
+    const group = {
+      id: -100_000 - int(5),
+      type: pick(["group", "supergroup", "channel"]),
+      title: "G",
+    };
     const chat = random() < 0.85 ? privateChat : group;
     const date = 1_764_000_000 + i;
     const message = (extra: object) => ({ message_id: 1_000_000 + i, date, chat, from, ...extra });
     if (kind < 0.35) {
       const t = text();
-      const entities = t.startsWith("/") ? [{ type: "bot_command", offset: 0, length: t.split(" ")[0].length }] : undefined;
+      const entities = t.startsWith("/")
+        ? [{ type: "bot_command", offset: 0, length: t.split(" ")[0].length }]
+        : undefined;
       updates.push({ message: message({ text: t, entities }) });
     } else if (kind < 0.75) {
       updates.push({
@@ -117,23 +141,78 @@ export function fuzzUpdates(count: number, seed = 42): object[] {
           from,
           chat_instance: "ci",
           data: callbackData(),
-          message: random() < 0.9 ? message({ text: "old", from: { id: 1000, is_bot: true, first_name: "Bot" } }) : undefined,
+          message: random() < 0.9
+            ? message({ text: "old", from: { id: 1000, is_bot: true, first_name: "Bot" } })
+            : undefined,
           inline_message_id: random() < 0.1 ? "inline" : undefined,
         },
       });
     } else if (kind < 0.8) {
-      updates.push({ message: message({ contact: { phone_number: pick(["+79161234567", "", "abc", "7916"]), first_name: "C", user_id: pick([from.id, 1, undefined]) } }) });
+      updates.push({
+        message: message({
+          contact: {
+            phone_number: pick(["+79161234567", "", "abc", "7916"]),
+            first_name: "C",
+            user_id: pick([from.id, 1, undefined]),
+          },
+        }),
+      });
     } else if (kind < 0.85) {
       updates.push({ edited_message: message({ text: text(), edit_date: date }) });
     } else if (kind < 0.9) {
-      updates.push({ message: message(pick([{ sticker: { file_id: "s", file_unique_id: "u", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } }, { photo: [{ file_id: "p", file_unique_id: "q", width: 1, height: 1 }] }, { location: { latitude: 1, longitude: 2 } }, { new_chat_members: [from] }])) });
+      updates.push({
+        message: message(
+          pick([
+            {
+              sticker: {
+                file_id: "s",
+                file_unique_id: "u",
+                type: "regular",
+                width: 1,
+                height: 1,
+                is_animated: false,
+                is_video: false,
+              },
+            },
+            { photo: [{ file_id: "p", file_unique_id: "q", width: 1, height: 1 }] },
+            { location: { latitude: 1, longitude: 2 } },
+            { new_chat_members: [from] },
+          ]),
+        ),
+      });
     } else if (kind < 0.95) {
-      updates.push({ my_chat_member: { chat: privateChat, from, date, old_chat_member: { status: "member", user: from }, new_chat_member: { status: "kicked", user: from, until_date: 0 } } });
+      updates.push({
+        my_chat_member: {
+          chat: privateChat,
+          from,
+          date,
+          old_chat_member: { status: "member", user: from },
+          new_chat_member: { status: "kicked", user: from, until_date: 0 },
+        },
+      });
     } else {
       updates.push(pick([
         { inline_query: { id: `iq${i}`, from, query: text(), offset: "" } },
-        { channel_post: { message_id: i, date, chat: { id: -5, type: "channel", title: "C" }, text: "post" } },
-        { poll: { id: "p", question: "?", options: [], total_voter_count: 0, is_closed: false, is_anonymous: true, type: "regular", allows_multiple_answers: false } },
+        {
+          channel_post: {
+            message_id: i,
+            date,
+            chat: { id: -5, type: "channel", title: "C" },
+            text: "post",
+          },
+        },
+        {
+          poll: {
+            id: "p",
+            question: "?",
+            options: [],
+            total_voter_count: 0,
+            is_closed: false,
+            is_anonymous: true,
+            type: "regular",
+            allows_multiple_answers: false,
+          },
+        },
         {},
       ]));
     }
@@ -148,7 +227,10 @@ export function catalogLinePatterns(): RegExp[] {
   for (const lang of ["ru", "en"] as const) {
     for (const template of catalogs[lang].values()) {
       for (const line of template.split("\n")) {
-        const source = line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\\\{\w+\\\}/g, "[\\s\\S]*?");
+        const source = line.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(
+          /\\\{\w+\\\}/g,
+          "[\\s\\S]*?",
+        );
         patterns.push(new RegExp(`^${source}$`));
       }
     }
@@ -165,9 +247,12 @@ export function recordingLogger(): Logger & { errors: string[] } {
     info() {},
     warning() {},
     error: (message, fields) => void errors.push(`${message} ${JSON.stringify(fields ?? {})}`),
-    critical: (message, fields) => void errors.push(`CRITICAL ${message} ${JSON.stringify(fields ?? {})}`),
+    critical: (message, fields) =>
+      void errors.push(`CRITICAL ${message} ${JSON.stringify(fields ?? {})}`),
     log(level, message, fields) {
-      if (level === "ERROR" || level === "CRITICAL") errors.push(`${message} ${JSON.stringify(fields ?? {})}`);
+      if (level === "ERROR" || level === "CRITICAL") {
+        errors.push(`${message} ${JSON.stringify(fields ?? {})}`);
+      }
     },
     enabled: () => true,
     child: () => logger,

@@ -2,8 +2,8 @@
  * Runs the real bot (the production start sequence) against the fake Bot API, with a fake
  * clock, in a temporary data directory. Tests act as clients through `fake.user(id)`.
  */
-import { parseConfig, type Config } from "../../src/config.ts";
-import { startBot, type RunningBot } from "../../src/bot/start.ts";
+import { type Config, parseConfig } from "../../src/config.ts";
+import { type RunningBot, startBot } from "../../src/bot/start.ts";
 import { FakeClock } from "../../src/domain/clock.ts";
 import { type Logger, nullLogger } from "../../src/ops/log.ts";
 import { loadDemoData } from "../../src/services/demo_data.ts";
@@ -57,7 +57,8 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     ...options.env,
   });
   const clock = new FakeClock(Date.parse(options.now ?? DEFAULT_NOW));
-  const start = () => startBot(config, {
+  const start = () =>
+    startBot(config, {
       clock,
       logger: options.logger ?? nullLogger,
       noSignals: true,

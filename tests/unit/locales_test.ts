@@ -9,7 +9,9 @@ Deno.test("locales: every key exists in every language, none empty", () => {
   for (const lang of LANGUAGES) {
     const missing = [...all].filter((k) => !catalogs[lang].has(k));
     assert.deepEqual(missing, [], `missing in ${lang}`);
-    for (const [key, value] of catalogs[lang]) assert.ok(value.trim().length > 0, `${lang} ${key} empty`);
+    for (const [key, value] of catalogs[lang]) {
+      assert.ok(value.trim().length > 0, `${lang} ${key} empty`);
+    }
   }
 });
 
@@ -39,6 +41,9 @@ Deno.test("locales: every key the code uses literally exists", async () => {
 
 Deno.test("locales: parameters are HTML-escaped unless named *Html", () => {
   const t = translator(catalogs, "en");
-  assert.equal(t("booking.card_name", { name: "<b>x</b> & y" }), "🙂 Name: &lt;b&gt;x&lt;/b&gt; &amp; y");
+  assert.equal(
+    t("booking.card_name", { name: "<b>x</b> & y" }),
+    "🙂 Name: &lt;b&gt;x&lt;/b&gt; &amp; y",
+  );
   assert.throws(() => t("no.such_key"), /Missing locale key/);
 });

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import {
   type BookingRules,
-  DEFAULT_RULES,
   dayState,
+  DEFAULT_RULES,
   freeSlots,
   slotProblem,
   type SlotQuery,
@@ -146,7 +146,9 @@ Deno.test("DST: Berlin spring-forward day keeps every business slot at its wall-
   assert.equal(new Date(slots[0].start).toISOString(), "2027-03-28T07:00:00.000Z"); // 09:00 CEST
   const starts = new Set(slots.map((s) => s.start));
   assert.equal(starts.size, slots.length);
-  for (let i = 1; i < slots.length; i++) assert.equal(slots[i].start - slots[i - 1].start, 1_800_000);
+  for (let i = 1; i < slots.length; i++) {
+    assert.equal(slots[i].start - slots[i - 1].start, 1_800_000);
+  }
 });
 
 Deno.test("DST: a night business on the spring-forward day has no slot in the gap, none doubled", () => {
@@ -175,7 +177,14 @@ Deno.test("DST: the fall-back day offers each wall-clock time once, at its first
     now: at("2026-10-01T00:00:00Z"),
   });
   const slots = freeSlots(q);
-  assert.deepEqual(slots.map((s) => s.label), ["00:00", "01:00", "02:00", "03:00", "04:00", "05:00"]);
+  assert.deepEqual(slots.map((s) => s.label), [
+    "00:00",
+    "01:00",
+    "02:00",
+    "03:00",
+    "04:00",
+    "05:00",
+  ]);
   assert.equal(new Date(slots[2].start).toISOString(), "2026-10-25T00:00:00.000Z"); // 02:00 CEST
   assert.equal(new Date(slots[3].start).toISOString(), "2026-10-25T02:00:00.000Z"); // 03:00 CET
   assert.equal(new Set(slots.map((s) => s.start)).size, 6);

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { anonymiseName, validateName, validatePhone } from "../../src/domain/validation.ts";
 
 Deno.test("name: letters of any alphabet, spaces, hyphens and apostrophes", () => {
-  for (const ok of ["Анна", "Anna Karenina", "Jean-Luc", "O'Brien", "Zoë SS", "李小龙", "Ёлка  Ёж"]) {
+  for (
+    const ok of ["Анна", "Anna Karenina", "Jean-Luc", "O'Brien", "Zoë SS", "李小龙", "Ёлка  Ёж"]
+  ) {
     assert.equal(validateName(ok).ok, true, ok);
   }
   assert.deepEqual(validateName("  Анна   Петрова "), { ok: true, value: "Анна Петрова" });
@@ -28,7 +30,18 @@ Deno.test("phone: Russian formats normalise to E.164", () => {
 Deno.test("phone: international E.164 accepted, junk refused", () => {
   assert.deepEqual(validatePhone("+49 30 1234567"), { ok: true, value: "+49301234567" });
   assert.deepEqual(validatePhone("+1 (212) 555-0100"), { ok: true, value: "+12125550100" });
-  for (const bad of ["", "12345", "+7916123456", "+791612345678", "phone", "+0123456789", "9161234567", "+1234567890123456"]) {
+  for (
+    const bad of [
+      "",
+      "12345",
+      "+7916123456",
+      "+791612345678",
+      "phone",
+      "+0123456789",
+      "9161234567",
+      "+1234567890123456",
+    ]
+  ) {
     assert.deepEqual(validatePhone(bad), { ok: false, problem: "phone_format" }, bad);
   }
 });

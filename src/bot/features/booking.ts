@@ -13,7 +13,14 @@ import { BookingError, type StaffChoice } from "../../services/booking_service.t
 import type { Booking } from "../../db/bookings_repo.ts";
 import { cb } from "../callback_data.ts";
 import type { BotContext } from "../context.ts";
-import { bookingCard, formatDate, formatMonth, formatPrice, formatTime, weekdayNames } from "../format.ts";
+import {
+  bookingCard,
+  formatDate,
+  formatMonth,
+  formatPrice,
+  formatTime,
+  weekdayNames,
+} from "../format.ts";
 import { notifyAdmins } from "../notify.ts";
 import { ack, backCancelRow, button, type Buttons, menuRow, show } from "../ui.ts";
 import { initialSession } from "../session.ts";
@@ -168,16 +175,22 @@ async function showSlots(ctx: BotContext, date: Temporal.PlainDate, notice?: str
   ctx.session.step = "slot";
   const header = notice ? `${notice}\n\n` : "";
   if (slots.length === 0) {
-    await show(ctx, header + ctx.t("booking.no_slots", { date: formatDate(date, ctx.lang, ctx.config.timeZone) }), [
-      backCancelRow(ctx, "date"),
-    ]);
+    await show(
+      ctx,
+      header + ctx.t("booking.no_slots", { date: formatDate(date, ctx.lang, ctx.config.timeZone) }),
+      [
+        backCancelRow(ctx, "date"),
+      ],
+    );
     return;
   }
   const rows: Buttons = [];
   for (let i = 0; i < slots.length; i += 4) {
-    rows.push(slots.slice(i, i + 4).map((s) =>
-      button(s.label, cb.slot.pack({ start: Math.floor(s.start / 1000), staff: s.staffId }))
-    ));
+    rows.push(
+      slots.slice(i, i + 4).map((s) =>
+        button(s.label, cb.slot.pack({ start: Math.floor(s.start / 1000), staff: s.staffId }))
+      ),
+    );
   }
   rows.push(backCancelRow(ctx, "date"));
   await show(
@@ -281,10 +294,14 @@ async function confirm(ctx: BotContext): Promise<void> {
   try {
     if (d.rescheduleId) {
       const before = bookings.bookingFor(d.rescheduleId, { userId: ctx.from!.id, isAdmin: false });
-      booking = bookings.rescheduleBooking(d.rescheduleId, { userId: ctx.from!.id, isAdmin: false }, {
-        start: d.start,
-        staff: d.slotStaffId ?? staffChoice(d.staffId),
-      });
+      booking = bookings.rescheduleBooking(
+        d.rescheduleId,
+        { userId: ctx.from!.id, isAdmin: false },
+        {
+          start: d.start,
+          staff: d.slotStaffId ?? staffChoice(d.staffId),
+        },
+      );
       await ack(ctx);
       ctx.deps.logger.info("Booking moved", { bookingId: booking.id, userId: ctx.from!.id });
       await show(ctx, `${ctx.t("booking.rescheduled")}\n\n${card(ctx, booking)}`, [menuRow(ctx)]);
@@ -419,7 +436,12 @@ bookingFeature.callbackQuery(cb.slot.filter, async (ctx) => {
   }
   const start = data.start * 1000;
   const date = Temporal.PlainDate.from(d.date);
-  const free = ctx.deps.bookings.freeSlots(d.serviceId, staffChoice(d.staffId), date, d.rescheduleId ?? 0);
+  const free = ctx.deps.bookings.freeSlots(
+    d.serviceId,
+    staffChoice(d.staffId),
+    date,
+    d.rescheduleId ?? 0,
+  );
   const slot = free.find((s) => s.start === start);
   if (!slot) {
     await ack(ctx, ctx.t("errors.slot_taken"), true);
@@ -485,7 +507,9 @@ bookingFeature.callbackQuery(cb.back.filter, async (ctx) => {
       if (d.serviceId === undefined) return showServices(ctx);
       return showCalendar(
         ctx,
-        d.month ? Temporal.PlainYearMonth.from(d.month) : ctx.deps.bookings.today().toPlainYearMonth(),
+        d.month
+          ? Temporal.PlainYearMonth.from(d.month)
+          : ctx.deps.bookings.today().toPlainYearMonth(),
       );
     case "slot":
       if (!d.date) return showServices(ctx);
@@ -503,9 +527,11 @@ bookingFeature.callbackQuery(cb.back.filter, async (ctx) => {
 
 bookingFeature.on("message:contact", async (ctx, next) => {
   if (ctx.session.step !== "phone") return next();
-  const phone = validatePhone(ctx.message.contact.phone_number.startsWith("+")
-    ? ctx.message.contact.phone_number
-    : `+${ctx.message.contact.phone_number}`);
+  const phone = validatePhone(
+    ctx.message.contact.phone_number.startsWith("+")
+      ? ctx.message.contact.phone_number
+      : `+${ctx.message.contact.phone_number}`,
+  );
   if (!phone.ok) {
     await ctx.reply(ctx.t("errors.phone_format"), { parse_mode: "HTML" });
     return;
@@ -538,7 +564,9 @@ bookingFeature.on("message:text", async (ctx, next) => {
     return acceptPhone(ctx, phone.value);
   }
   if (["service", "staff", "date", "slot", "confirm"].includes(step)) {
-    await ctx.reply(ctx.t(`common.help_${step === "staff" ? "staff" : step}`), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t(`common.help_${step === "staff" ? "staff" : step}`), {
+      parse_mode: "HTML",
+    });
     return;
   }
   return next();

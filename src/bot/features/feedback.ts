@@ -14,7 +14,8 @@ export const feedbackFeature = new Composer<BotContext>();
 
 /** The star buttons for a booking's feedback request. */
 export function ratingButtons(bookingId: number) {
-  const star = (stars: number) => button("⭐".repeat(stars), cb.rate.pack({ id: bookingId, stars }));
+  const star = (stars: number) =>
+    button("⭐".repeat(stars), cb.rate.pack({ id: bookingId, stars }));
   return [[1, 2, 3].map(star), [4, 5].map(star)];
 }
 

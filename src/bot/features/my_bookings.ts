@@ -38,7 +38,9 @@ export async function showMyBookings(ctx: BotContext, kind: "up" | "past", page:
   const tz = ctx.config.timeZone;
   const buttons: Buttons = rows.map((b) => [
     button(
-      `${statusIcon(b)} ${formatDate(b.start, ctx.lang, tz)} ${formatTime(b.start, tz)} · ${b.serviceName}`,
+      `${statusIcon(b)} ${formatDate(b.start, ctx.lang, tz)} ${
+        formatTime(b.start, tz)
+      } · ${b.serviceName}`,
       cb.myBooking.pack({ id: b.id }),
     ),
   ]);
@@ -55,7 +57,9 @@ export async function showMyBookings(ctx: BotContext, kind: "up" | "past", page:
   ]);
   buttons.push([button(ctx.t("common.menu_book"), cb.menu.pack({ item: "book" }))], menuRow(ctx));
   const title = ctx.t(kind === "up" ? "my.title_upcoming" : "my.title_past", { total });
-  const empty = total === 0 ? `\n\n${ctx.t(kind === "up" ? "my.empty_upcoming" : "my.empty_past")}` : "";
+  const empty = total === 0
+    ? `\n\n${ctx.t(kind === "up" ? "my.empty_upcoming" : "my.empty_past")}`
+    : "";
   const pageInfo = total > PAGE_SIZE
     ? `\n${ctx.t("my.page", { page: page + 1, pages: Math.ceil(total / PAGE_SIZE) })}`
     : "";
@@ -99,9 +103,18 @@ async function showBooking(ctx: BotContext, b: Booking, notice?: string): Promis
   } else {
     rows.push([button(ctx.t("my.again_button"), cb.again.pack({ id: b.id }))]);
   }
-  rows.push([button(ctx.t("common.back_button"), cb.myList.pack({ kind: upcoming ? "up" : "past", page: 0 }))]);
+  rows.push([
+    button(
+      ctx.t("common.back_button"),
+      cb.myList.pack({ kind: upcoming ? "up" : "past", page: 0 }),
+    ),
+  ]);
   const card = bookingCard(b, ctx.t, ctx.lang, ctx.config.timeZone, { showStaff: showsStaff(ctx) });
-  await show(ctx, `${notice ? `${notice}\n\n` : ""}${ctx.t("my.booking_title", { id: b.id })}\n${card}`, rows);
+  await show(
+    ctx,
+    `${notice ? `${notice}\n\n` : ""}${ctx.t("my.booking_title", { id: b.id })}\n${card}`,
+    rows,
+  );
 }
 
 /** How to reach the business: the owners' Telegram contacts. */
@@ -164,10 +177,16 @@ myBookingsFeature.callbackQuery(cb.cancelAsk.filter, async (ctx) => {
   if (!canClientChange(b.start, ctx.deps.clock.now(), cutoff)) {
     return tooLate(ctx, b, cutoff);
   }
-  await show(ctx, `${ctx.t("my.cancel_confirm")}\n\n${bookingCard(b, ctx.t, ctx.lang, ctx.config.timeZone, { showStaff: showsStaff(ctx) })}`, [
-    [button(ctx.t("my.cancel_yes"), cb.cancelDo.pack({ id: b.id }))],
-    [button(ctx.t("my.cancel_no"), cb.myBooking.pack({ id: b.id }))],
-  ]);
+  await show(
+    ctx,
+    `${ctx.t("my.cancel_confirm")}\n\n${
+      bookingCard(b, ctx.t, ctx.lang, ctx.config.timeZone, { showStaff: showsStaff(ctx) })
+    }`,
+    [
+      [button(ctx.t("my.cancel_yes"), cb.cancelDo.pack({ id: b.id }))],
+      [button(ctx.t("my.cancel_no"), cb.myBooking.pack({ id: b.id }))],
+    ],
+  );
 });
 
 async function tooLate(ctx: BotContext, b: Booking, cutoff: number): Promise<void> {
@@ -176,10 +195,12 @@ async function tooLate(ctx: BotContext, b: Booking, cutoff: number): Promise<voi
   await showBooking(
     ctx,
     b,
-    `${ctx.t("errors.too_late_to_change_detail", {
-      hours: cutoff,
-      deadline: `${formatDate(deadline, ctx.lang, tz)} ${formatTime(deadline, tz)}`,
-    })}\n${contactLine(ctx)}`,
+    `${
+      ctx.t("errors.too_late_to_change_detail", {
+        hours: cutoff,
+        deadline: `${formatDate(deadline, ctx.lang, tz)} ${formatTime(deadline, tz)}`,
+      })
+    }\n${contactLine(ctx)}`,
   );
 }
 
@@ -208,7 +229,11 @@ myBookingsFeature.callbackQuery(cb.cancelDo.filter, async (ctx) => {
     if (error.code === "too_late_to_change") {
       return tooLate(ctx, b, ctx.deps.bookings.rules().cancellationCutoffHours);
     }
-    await showBooking(ctx, ctx.deps.bookings.bookingFor(b.id, actor(ctx)), ctx.t(`errors.${error.code}`));
+    await showBooking(
+      ctx,
+      ctx.deps.bookings.bookingFor(b.id, actor(ctx)),
+      ctx.t(`errors.${error.code}`),
+    );
   }
 });
 
@@ -233,7 +258,11 @@ myBookingsFeature.callbackQuery(cb.editContact.filter, async (ctx) => {
   if (b.status !== "active" || b.end <= ctx.deps.clock.now()) {
     return showBooking(ctx, b, ctx.t("errors.not_active"));
   }
-  ctx.session = { ...initialSession(), step: data.field === "name" ? "edit_name" : "edit_phone", editBookingId: b.id };
+  ctx.session = {
+    ...initialSession(),
+    step: data.field === "name" ? "edit_name" : "edit_phone",
+    editBookingId: b.id,
+  };
   await show(ctx, ctx.t(data.field === "name" ? "my.ask_new_name" : "my.ask_new_phone"), [
     [button(ctx.t("common.cancel_button"), cb.myBooking.pack({ id: b.id }))],
   ]);
@@ -253,7 +282,11 @@ myBookingsFeature.on("message:text", async (ctx, next) => {
       step === "edit_name" ? { clientName: ctx.message.text } : { phone: ctx.message.text },
     );
     ctx.session = initialSession();
-    ctx.deps.logger.info("Booking contact changed", { bookingId: id, userId: ctx.from.id, field: step });
+    ctx.deps.logger.info("Booking contact changed", {
+      bookingId: id,
+      userId: ctx.from.id,
+      field: step,
+    });
     await showBooking(ctx, updated, ctx.t("my.contact_updated"));
     await notifyAdmins(ctx.api, ctx.deps, (t) =>
       t("admin_notify.contact_changed", {
@@ -264,7 +297,9 @@ myBookingsFeature.on("message:text", async (ctx, next) => {
   } catch (error) {
     if (!(error instanceof BookingError)) throw error;
     if (["name_length", "name_chars", "phone_format"].includes(error.code)) {
-      await ctx.reply(`${ctx.t(`errors.${error.code}`)}\n${ctx.t("my.try_again")}`, { parse_mode: "HTML" });
+      await ctx.reply(`${ctx.t(`errors.${error.code}`)}\n${ctx.t("my.try_again")}`, {
+        parse_mode: "HTML",
+      });
       return;
     }
     ctx.session = initialSession();

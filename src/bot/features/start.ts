@@ -82,7 +82,10 @@ startFeature.command("my", (ctx) => showMyBookings(ctx, "up", 0));
 
 async function showLanguages(ctx: BotContext): Promise<void> {
   await show(ctx, ctx.t("common.choose_language"), [
-    [button("🇷🇺 Русский", cb.lang.pack({ code: "ru" })), button("🇬🇧 English", cb.lang.pack({ code: "en" }))],
+    [
+      button("🇷🇺 Русский", cb.lang.pack({ code: "ru" })),
+      button("🇬🇧 English", cb.lang.pack({ code: "en" })),
+    ],
   ]);
 }
 

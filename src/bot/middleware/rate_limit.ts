@@ -65,7 +65,10 @@ export function rateLimit(
       ? counter.hit(`c:${userId}`, limits.callbacksPerMinute)
       : counter.hit(`m:${userId}`, limits.messagesPerMinute);
     if (allowed) return next();
-    ctx.deps.logger.warning("Rate limit exceeded", { userId, kind: isCallback ? "callback" : "message" });
+    ctx.deps.logger.warning("Rate limit exceeded", {
+      userId,
+      kind: isCallback ? "callback" : "message",
+    });
     if (isCallback) {
       await ctx.answerCallbackQuery({ text: warn ? ctx.t("common.rate_limited") : undefined })
         .catch(() => {});

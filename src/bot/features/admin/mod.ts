@@ -32,9 +32,11 @@ export const ADMIN_SECTIONS = [
 export async function showAdminMenu(ctx: BotContext): Promise<void> {
   const rows: Buttons = [];
   for (let i = 0; i < ADMIN_SECTIONS.length; i += 2) {
-    rows.push(ADMIN_SECTIONS.slice(i, i + 2).map((section) =>
-      button(ctx.t(`admin.section_${section}`), cb.adminSection.pack({ section }))
-    ));
+    rows.push(
+      ADMIN_SECTIONS.slice(i, i + 2).map((section) =>
+        button(ctx.t(`admin.section_${section}`), cb.adminSection.pack({ section }))
+      ),
+    );
   }
   rows.push(menuRow(ctx));
   await show(ctx, ctx.t("admin.menu_title", { role: ctx.t(`admin.role_${ctx.role}`) }), rows);

@@ -1,0 +1,225 @@
+/**
+ * Queries of the scheduled jobs: what is due, and the claims that make every send happen at
+ * most once per booking and kind (also across a crash or a second process on the same file).
+ */
+import { audit } from "./audit_repo.ts";
+import type { Booking } from "./bookings_repo.ts";
+import { type Db, writeTransaction } from "./connection.ts";
+import { stmt } from "./statements.ts";
+
+/** The per-booking sends of the jobs, each with its own "sent at" column. */
+export type BookingSendKind = "reminder_day" | "reminder_hour" | "feedback";
+
+const CLAIM_COLUMN: Record<BookingSendKind, string> = {
+  reminder_day: "reminder_day_sent_at",
+  reminder_hour: "reminder_hour_sent_at",
+  feedback: "feedback_requested_at",
+};
+
+/** The state a booking must still be in when it is claimed, per kind. */
+const CLAIM_STATUS: Record<BookingSendKind, string> = {
+  reminder_day: "active",
+  reminder_hour: "active",
+  feedback: "completed",
+};
+
+const SELECT = `SELECT b.id, b.user_id AS userId, b.service_id AS serviceId,
+  b.staff_id AS staffId, b.start_at AS start, b.end_at AS end, b.client_name AS clientName,
+  b.phone, b.status, b.cancel_reason AS cancelReason, b.cancelled_by AS cancelledBy,
+  b.cancelled_at AS cancelledAt, b.created_at AS createdAt, b.updated_at AS updatedAt,
+  b.reminder_day_sent_at AS reminderDaySentAt, b.reminder_hour_sent_at AS reminderHourSentAt,
+  b.feedback_requested_at AS feedbackRequestedAt, b.confirmed_at AS confirmedAt,
+  b.deleted_at AS deletedAt, s.name AS serviceName,
+  (b.end_at - b.start_at) / 60000 AS durationMinutes, s.price_minor AS priceMinor,
+  st.name AS staffName
+  FROM bookings b JOIN services s ON s.id = b.service_id JOIN staff st ON st.id = b.staff_id`;
+
+/** Active bookings without a day-before reminder starting in (from, to), soonest first. */
+export function dayReminderCandidates(db: Db, from: number, to: number): Booking[] {
+  return stmt(
+    db,
+    `${SELECT} WHERE b.status = 'active' AND b.deleted_at IS NULL
+       AND b.reminder_day_sent_at IS NULL AND b.start_at > ? AND b.start_at < ?
+     ORDER BY b.start_at, b.id`,
+  ).all(from, to) as unknown as Booking[];
+}
+
+/** Active bookings without a one-hour reminder starting in (from, to], soonest first. */
+export function hourReminderCandidates(db: Db, from: number, to: number): Booking[] {
+  return stmt(
+    db,
+    `${SELECT} WHERE b.status = 'active' AND b.deleted_at IS NULL
+       AND b.reminder_hour_sent_at IS NULL AND b.start_at > ? AND b.start_at <= ?
+     ORDER BY b.start_at, b.id`,
+  ).all(from, to) as unknown as Booking[];
+}
+
+/**
+ * Completed bookings that ended in [endedFrom, endedTo], were not asked for feedback yet and
+ * have none, oldest first.
+ */
+export function feedbackRequestCandidates(db: Db, endedFrom: number, endedTo: number): Booking[] {
+  // A booking lasts at most a day (a CHECK in the schema): the start bound lets the start_at
+  // index narrow the search instead of scanning every booking each minute.
+  return stmt(
+    db,
+    `${SELECT} WHERE b.status = 'completed' AND b.deleted_at IS NULL
+       AND b.feedback_requested_at IS NULL AND b.end_at >= ? AND b.end_at <= ?
+       AND b.start_at > ? AND b.start_at <= ?
+       AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.booking_id = b.id)
+     ORDER BY b.end_at, b.id`,
+  ).all(endedFrom, endedTo, endedFrom - 86_400_000, endedTo) as unknown as Booking[];
+}
+
+/**
+ * Claims one send for a booking: sets its "sent at" column to `now` if it is still empty and
+ * the booking is still in the expected state at the expected start. True when this caller won
+ * the claim and may send; false when it was sent (or claimed) already, or the booking changed.
+ */
+export function claimBookingSend(
+  db: Db,
+  bookingId: number,
+  kind: BookingSendKind,
+  expectedStart: number,
+  now: number,
+): boolean {
+  const column = CLAIM_COLUMN[kind];
+  return writeTransaction(db, () =>
+    Number(
+      stmt(
+        db,
+        `UPDATE bookings SET ${column} = ?
+         WHERE id = ? AND ${column} IS NULL AND status = ? AND deleted_at IS NULL
+           AND start_at = ?`,
+      ).run(now, bookingId, CLAIM_STATUS[kind], expectedStart).changes,
+    ) === 1);
+}
+
+/** Gives a claim back (the message surely did not reach Telegram), so a later tick retries. */
+export function releaseBookingSend(
+  db: Db,
+  bookingId: number,
+  kind: BookingSendKind,
+  claimedAt: number,
+): void {
+  const column = CLAIM_COLUMN[kind];
+  writeTransaction(db, () => {
+    stmt(db, `UPDATE bookings SET ${column} = NULL WHERE id = ? AND ${column} = ?`)
+      .run(bookingId, claimedAt);
+  });
+}
+
+/**
+ * Marks every active booking that has ended by `now` as completed, audited as a system action
+ * (actor NULL), in one write transaction. Returns the ids.
+ */
+export function completeEndedBookings(db: Db, now: number): number[] {
+  // Most minutes nothing ended: look first, so the write lock is taken only when needed.
+  const anyEnded = stmt(
+    db,
+    `SELECT 1 AS x FROM bookings WHERE status = 'active' AND deleted_at IS NULL AND end_at <= ?
+     LIMIT 1`,
+  ).get(now);
+  if (!anyEnded) return [];
+  return writeTransaction(db, () => {
+    const ids = stmt(
+      db,
+      `SELECT id FROM bookings WHERE status = 'active' AND deleted_at IS NULL AND end_at <= ?
+       ORDER BY end_at, id`,
+    ).all(now).map((r) => Number(r.id));
+    for (const id of ids) {
+      stmt(db, "UPDATE bookings SET status = 'completed', updated_at = ? WHERE id = ?").run(
+        now,
+        id,
+      );
+      audit(db, {
+        at: now,
+        actorId: null,
+        entity: "booking",
+        entityId: id,
+        action: "update",
+        field: "status",
+        oldValue: "active",
+        newValue: "completed",
+      });
+    }
+    return ids;
+  });
+}
+
+/** Bookings of the day [from, to) to show in the admins' agenda (not cancelled), in time order. */
+export function agendaBookings(db: Db, from: number, to: number): Booking[] {
+  return stmt(
+    db,
+    `${SELECT} WHERE b.start_at >= ? AND b.start_at < ? AND b.deleted_at IS NULL
+       AND b.status <> 'cancelled'
+     ORDER BY b.start_at, b.staff_id, b.id`,
+  ).all(from, to) as unknown as Booking[];
+}
+
+/** Whether a once-per-key job run (e.g. the agenda of a date) is recorded. */
+export function hasJobMark(db: Db, kind: string, key: string): boolean {
+  return stmt(db, "SELECT 1 AS x FROM job_marks WHERE kind = ? AND key = ?").get(kind, key) !==
+    undefined;
+}
+
+/** Records a once-per-key job run; true when this caller recorded it first. */
+export function claimJobMark(db: Db, kind: string, key: string, now: number): boolean {
+  return writeTransaction(db, () =>
+    Number(
+      stmt(db, "INSERT OR IGNORE INTO job_marks (kind, key, done_at) VALUES (?, ?, ?)")
+        .run(kind, key, now).changes,
+    ) === 1);
+}
+
+/** Removes a job mark (its send surely failed), so a later tick retries. */
+export function releaseJobMark(db: Db, kind: string, key: string, doneAt: number): void {
+  writeTransaction(db, () => {
+    stmt(db, "DELETE FROM job_marks WHERE kind = ? AND key = ? AND done_at = ?")
+      .run(kind, key, doneAt);
+  });
+}
+
+/** A message the bot sent with an inline keyboard. */
+export interface TrackedMessage {
+  chatId: number;
+  messageId: number;
+  sentAt: number;
+}
+
+/** Remembers a sent message with an inline keyboard for the cleanup job. */
+export function recordBotMessage(db: Db, chatId: number, messageId: number, sentAt: number): void {
+  stmt(
+    db,
+    "INSERT OR IGNORE INTO bot_messages (chat_id, message_id, sent_at) VALUES (?, ?, ?)",
+  ).run(chatId, messageId, sentAt);
+}
+
+/** Tracked messages not yet deleted, sent in (notBefore, sentBy], oldest first. */
+export function messagesToClean(
+  db: Db,
+  notBefore: number,
+  sentBy: number,
+  limit: number,
+): TrackedMessage[] {
+  return stmt(
+    db,
+    `SELECT chat_id AS chatId, message_id AS messageId, sent_at AS sentAt FROM bot_messages
+     WHERE deleted_at IS NULL AND sent_at > ? AND sent_at <= ?
+     ORDER BY sent_at LIMIT ?`,
+  ).all(notBefore, sentBy, limit) as unknown as TrackedMessage[];
+}
+
+/** Marks a tracked message as dealt with (deleted, or gone already). */
+export function markMessageDeleted(db: Db, chatId: number, messageId: number, now: number): void {
+  stmt(
+    db,
+    "UPDATE bot_messages SET deleted_at = ? WHERE chat_id = ? AND message_id = ? AND deleted_at IS NULL",
+  ).run(now, chatId, messageId);
+}
+
+/** Whether the user is marked as having blocked the bot. */
+export function isUserBlocked(db: Db, userId: number): boolean {
+  const row = stmt(db, "SELECT blocked_at FROM users WHERE id = ?").get(userId);
+  return row !== undefined && row.blocked_at !== null;
+}

@@ -1,0 +1,169 @@
+/** What every job receives, and the helpers they share to message people. */
+import { Api, type RawApi, type Transformer } from "grammy";
+import type { InlineKeyboardButton, Message } from "grammy/types";
+import type { Config } from "../config.ts";
+import type { BotDeps } from "../bot/context.ts";
+import { type Lang, pickLanguage, type Translate, translator } from "../bot/i18n.ts";
+import { getUser, markBlocked } from "../db/users_repo.ts";
+import { isUserBlocked, recordBotMessage } from "../db/jobs_repo.ts";
+import { type Delivery, type Sleep, ThrottledSender } from "./sender.ts";
+
+/** The parts of the bot's dependencies the jobs use. */
+export type JobDeps = Pick<BotDeps, "db" | "clock" | "catalogs" | "logger" | "metrics">;
+
+/** In-memory state kept between ticks (everything that must survive a restart is in SQLite). */
+export interface JobState {
+  /** After a failed backup, no new attempt before this instant. */
+  backupRetryAt?: number;
+}
+
+/** Everything a job run needs. */
+export interface JobContext {
+  config: Config;
+  deps: JobDeps;
+  /** The jobs' own Bot API client (no auto-retry; the sender retries). */
+  api: Api;
+  sender: ThrottledSender;
+  state: JobState;
+}
+
+/** What one job run found and did (for the log and `jobs run`). */
+export interface JobResult {
+  /** Items that were due. */
+  due: number;
+  /** Messages delivered (or, for cleanup, deleted; for backups, files written). */
+  done: number;
+  /** Items that failed this time (retried later when that is safe). */
+  failed: number;
+  /** Items skipped on purpose (blocked user, claimed by another run, changed meanwhile). */
+  skipped: number;
+  /** A short extra word, e.g. the backup file name. */
+  note?: string;
+}
+
+/** A result with nothing due. */
+export function emptyResult(note?: string): JobResult {
+  return { due: 0, done: 0, failed: 0, skipped: 0, note };
+}
+
+/** Methods whose results are messages the cleanup job may delete later. */
+const TRACKED_METHODS = new Set(["sendMessage", "sendPhoto"]);
+
+/**
+ * An API transformer that remembers sent messages with inline keyboards in bot_messages (as
+ * the bot's own API does) and records call latency.
+ */
+export function trackMessages(deps: JobDeps): Transformer<RawApi> {
+  return async (prev, method, payload, signal) => {
+    const started = performance.now();
+    try {
+      const result = await prev(method, payload, signal);
+      const markup = payload && "reply_markup" in payload ? payload.reply_markup : undefined;
+      if (
+        result.ok && TRACKED_METHODS.has(method) && markup && typeof markup === "object" &&
+        "inline_keyboard" in markup
+      ) {
+        const message = result.result as unknown as Message;
+        recordBotMessage(deps.db, message.chat.id, message.message_id, deps.clock.now());
+      }
+      return result;
+    } finally {
+      deps.metrics.telegramApiCallDuration.observe(
+        { method },
+        (performance.now() - started) / 1000,
+      );
+    }
+  };
+}
+
+/**
+ * The jobs' Bot API client: BOT_TOKEN and TELEGRAM_API_ROOT from the config, a 30 s request
+ * timeout (so stopping never waits for a hung request for long), and message tracking.
+ */
+export function createJobsApi(config: Config, deps: JobDeps, token = config.botToken): Api {
+  if (!token) throw new Error("BOT_TOKEN is required to send messages from jobs");
+  const api = new Api(token, { apiRoot: config.apiRoot, timeoutSeconds: 30 });
+  api.config.use(trackMessages(deps));
+  return api;
+}
+
+/** Options of createJobContext. */
+export interface JobContextOptions {
+  config: Config;
+  deps: JobDeps;
+  /** A Bot API client without auto-retry (createJobsApi, or a test's `new Api(...)`). */
+  api: Api;
+  /** Install message tracking on `api` (createJobsApi has it already). Default false. */
+  track?: boolean;
+  /** The sender's sleep; default real timers. Tests advance their FakeClock instead. */
+  sleep?: Sleep;
+}
+
+/** Builds the context the jobs run in, with the throttled sender. */
+export function createJobContext(options: JobContextOptions): JobContext {
+  const { config, deps, api } = options;
+  if (options.track) api.config.use(trackMessages(deps));
+  const sender = new ThrottledSender({
+    clock: deps.clock,
+    sleep: options.sleep,
+    logger: deps.logger,
+    onBlocked: (chatId) => {
+      if (chatId <= 0) return;
+      markBlocked(deps.db, chatId, deps.clock.now());
+      deps.logger.info("User blocked the bot; marked", { userId: chatId });
+    },
+  });
+  return { config, deps, api, sender, state: {} };
+}
+
+/** The language and translate function for messages to `userId`. */
+export function languageOf(deps: JobDeps, userId: number): { lang: Lang; t: Translate } {
+  const user = getUser(deps.db, userId);
+  const lang = pickLanguage(user?.language, user?.languageCode);
+  return { lang, t: translator(deps.catalogs, lang) };
+}
+
+/** Whether the user blocked the bot (blocked users are skipped, not retried). */
+export function isBlocked(deps: JobDeps, userId: number): boolean {
+  return isUserBlocked(deps.db, userId);
+}
+
+/** Sends one HTML message (with an optional inline keyboard) through the throttled sender. */
+export function sendHtml(
+  ctx: JobContext,
+  chatId: number,
+  text: string,
+  inlineKeyboard?: InlineKeyboardButton[][],
+): Promise<Delivery<Message.TextMessage>> {
+  return ctx.sender.send(
+    chatId,
+    () =>
+      ctx.api.sendMessage(chatId, text, {
+        parse_mode: "HTML",
+        link_preview_options: { is_disabled: true },
+        ...(inlineKeyboard ? { reply_markup: { inline_keyboard: inlineKeyboard } } : {}),
+      }),
+  );
+}
+
+/**
+ * Sends an HTML message to a user in their language through the throttled sender, with an
+ * optional inline keyboard built in the same language.
+ */
+export function sendToUserThrottled(
+  ctx: JobContext,
+  userId: number,
+  render: (t: Translate, lang: Lang) => string,
+  keyboard?: (t: Translate, lang: Lang) => InlineKeyboardButton[][],
+): Promise<Delivery<Message.TextMessage>> {
+  const { t, lang } = languageOf(ctx.deps, userId);
+  return sendHtml(ctx, userId, render(t, lang), keyboard?.(t, lang));
+}
+
+/**
+ * Whether a claim may be given back after a failed send: only when Telegram surely did not
+ * take the message (it answered with an error, or we never got to ask).
+ */
+export function surelyUndelivered(delivery: Delivery<unknown>): boolean {
+  return delivery.status === "failed" && !delivery.maybeDelivered;
+}
