@@ -24,6 +24,8 @@ export interface RunningBot {
   stop(): Promise<void>;
   /** Resolves when the bot has stopped. */
   done: Promise<void>;
+  /** Updates being handled right now (long polling; 0 in webhook mode). */
+  inFlight(): number;
 }
 
 /** Options tests use to run the real start sequence with a fake clock. */
@@ -167,5 +169,5 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       });
     }
   }
-  return { deps, stop, done };
+  return { deps, stop, done, inFlight: () => runner?.size() ?? 0 };
 }

@@ -109,8 +109,14 @@ export function freeSlots(q: SlotQuery): Slot[] {
   const duration = q.durationMinutes * 60_000;
   const step = Math.max(5, q.rules.slotStepMinutes);
   const slots: Slot[] = [];
+  // Fast path: on a day without an offset change, wall-clock minutes map linearly to
+  // instants; only DST change days pay for a time-zone conversion per slot.
+  const [dayStart, dayEnd] = dayBounds(q.date, q.timeZone);
+  const linear = dayEnd - dayStart === 86_400_000;
   for (let minute = hours.start; minute < hours.end; minute += step) {
-    const start = wallClockInstant(q.date, minute, q.timeZone);
+    const start = linear
+      ? dayStart + minute * 60_000
+      : wallClockInstant(q.date, minute, q.timeZone);
     if (start === undefined) continue;
     const span = { start, end: start + duration };
     if (span.end > close) break;

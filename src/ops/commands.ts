@@ -124,6 +124,9 @@ async function jobsCommand(config: Config, args: string[]): Promise<number> {
     const summary = await runJobOnce(config, db, name as typeof JOB_NAMES[number]);
     console.log(`${name}: ${summary}`);
     return 0;
+  } catch (error) {
+    console.error(`${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
   } finally {
     db.close();
   }

@@ -8,6 +8,7 @@ import {
   type BookingRules,
   type DaySchedule,
   dayState,
+  type InstantSpan,
   freeSlots,
   type Slot,
   type SlotProblem,
@@ -22,13 +23,12 @@ import {
   type BookingChanges,
   type BookingStatus,
   busyForStaff,
-  countActiveStarting,
   getBooking,
   insertBooking,
   updateBooking,
 } from "../db/bookings_repo.ts";
 import { type Db, readTransaction, writeTransaction } from "../db/connection.ts";
-import { getRules, isDayOff, listBreaks, listWorkingHours } from "../db/schedule_repo.ts";
+import { getRules, listBreaks, listDaysOff, listWorkingHours } from "../db/schedule_repo.ts";
 import { getService, type Service } from "../db/services_repo.ts";
 import { getStaff, listActiveStaff } from "../db/staff_repo.ts";
 import { rememberContact } from "../db/users_repo.ts";
@@ -65,6 +65,12 @@ export interface StaffSlot extends Slot {
   staffId: number;
 }
 
+/** One staff member's schedule and bookings over a range of dates. */
+interface StaffWindow {
+  schedule(date: Temporal.PlainDate): DaySchedule;
+  busy: InstantSpan[];
+}
+
 /** "any" lets the engine choose a free staff member. */
 export type StaffChoice = number | "any";
 
@@ -95,30 +101,56 @@ export class BookingService {
 
   /** The schedule of one staff member on one date. */
   daySchedule(staffId: number, date: Temporal.PlainDate): DaySchedule {
-    const weekday = date.dayOfWeek;
-    const hours = listWorkingHours(this.db, staffId).find((h) => h.weekday === weekday);
+    return this.window(staffId, date, date).schedule(date);
+  }
+
+  /**
+   * Everything the slot rules need about one staff member for the dates [first, last], read
+   * with four queries however many days are asked (a month calendar asks for ~30).
+   */
+  private window(
+    staffId: number,
+    first: Temporal.PlainDate,
+    last: Temporal.PlainDate,
+    excludeBookingId = 0,
+  ): StaffWindow {
+    const hours = new Map(listWorkingHours(this.db, staffId).map((h) => [h.weekday, h]));
+    const breaks = listBreaks(this.db, staffId);
+    const lastDay = last.toString();
+    const daysOff = new Set(
+      listDaysOff(this.db, first.toString(), staffId).map((d) => d.day).filter((d) => d <= lastDay),
+    );
+    const [from] = dayBounds(first, this.timeZone);
+    const [, to] = dayBounds(last, this.timeZone);
+    const busy = busyForStaff(this.db, staffId, from, to + 86_400_000, excludeBookingId);
     return {
-      hours: hours ? { start: hours.start, end: hours.end } : undefined,
-      breaks: listBreaks(this.db, staffId).filter((b) => b.weekday === weekday),
-      dayOff: isDayOff(this.db, date.toString(), staffId),
+      schedule: (date) => {
+        const h = hours.get(date.dayOfWeek);
+        return {
+          hours: h ? { start: h.start, end: h.end } : undefined,
+          breaks: breaks.filter((b) => b.weekday === date.dayOfWeek),
+          dayOff: daysOff.has(date.toString()),
+        };
+      },
+      busy,
     };
   }
 
   private query(
-    staffId: number,
+    window: StaffWindow,
     date: Temporal.PlainDate,
     durationMinutes: number,
     rules: BookingRules,
-    excludeBookingId = 0,
   ): SlotQuery {
     const [from, to] = dayBounds(date, this.timeZone);
+    const busy = window.busy.filter((b) => b.end > from - 86_400_000 && b.start < to + 86_400_000);
     return {
       date,
       timeZone: this.timeZone,
       durationMinutes,
-      schedule: this.daySchedule(staffId, date),
-      busy: busyForStaff(this.db, staffId, from, to + 86_400_000, excludeBookingId),
-      bookingsThatDay: countActiveStarting(this.db, staffId, from, to, excludeBookingId),
+      schedule: window.schedule(date),
+      busy,
+      bookingsThatDay: busy.filter((b) => b.start >= from && b.start < to).length,
       rules,
       now: this.clock.now(),
     };
@@ -155,7 +187,8 @@ export class BookingService {
       const rules = this.rules();
       const byStart = new Map<number, StaffSlot & { load: number }>();
       for (const staffId of this.staffFor(choice)) {
-        const q = this.query(staffId, date, service.durationMinutes, rules, excludeBookingId);
+        const window = this.window(staffId, date, date, excludeBookingId);
+        const q = this.query(window, date, service.durationMinutes, rules);
         for (const slot of freeSlots(q)) {
           const seen = byStart.get(slot.start);
           if (!seen || q.bookingsThatDay < seen.load) {
@@ -178,12 +211,20 @@ export class BookingService {
       const service = this.bookableService(serviceId);
       const rules = this.rules();
       const staffIds = this.staffFor(choice);
+      const first = month.toPlainDate({ day: 1 });
+      const last = month.toPlainDate({ day: month.daysInMonth });
+      const windows = new Map<number, StaffWindow>();
+      const windowOf = (staffId: number) => {
+        let w = windows.get(staffId);
+        if (!w) windows.set(staffId, w = this.window(staffId, first, last));
+        return w;
+      };
       const result = new Map<string, CalendarDay>();
       for (let day = 1; day <= month.daysInMonth; day++) {
         const date = month.toPlainDate({ day });
         let state: CalendarDay = "unavailable";
         for (const staffId of staffIds) {
-          const q = this.query(staffId, date, service.durationMinutes, rules);
+          const q = this.query(windowOf(staffId), date, service.durationMinutes, rules);
           const s = dayState(q);
           if (s === "past") {
             state = "past";
@@ -263,7 +304,8 @@ export class BookingService {
     let problem: SlotProblem | undefined;
     let best: { staffId: number; load: number } | undefined;
     for (const staffId of this.staffFor(choice)) {
-      const q = this.query(staffId, date, service.durationMinutes, rules, excludeBookingId);
+      const window = this.window(staffId, date, date, excludeBookingId);
+      const q = this.query(window, date, service.durationMinutes, rules);
       const p = slotProblem(q, start);
       if (p === undefined) {
         if (!best || q.bookingsThatDay < best.load) best = { staffId, load: q.bookingsThatDay };

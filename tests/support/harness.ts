@@ -74,7 +74,13 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
       return running;
     },
     dataDir,
-    idle: () => fake.waitForIdle(60, 10_000),
+    async idle() {
+      // Quiet at the fake API, nothing queued, and nothing in the bot's hands.
+      const deadline = Date.now() + 20_000;
+      do {
+        await fake.waitForIdle(40, 20_000);
+      } while ((running.inFlight() > 0 || fake.pendingUpdates > 0) && Date.now() < deadline);
+    },
     async restart() {
       await running.stop();
       running = await start();

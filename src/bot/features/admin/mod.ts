@@ -53,6 +53,7 @@ adminFeature.callbackQuery(cb.menu.filter, async (ctx, next) => {
   if (cb.menu.unpack(ctx.callbackQuery.data)?.item !== "admin") return next();
   if (!(await requireRole(ctx, "viewer"))) return;
   await ack(ctx);
+  ctx.session.step = "idle";
   ctx.session.admin = undefined;
   await showAdminMenu(ctx);
 });
@@ -61,6 +62,7 @@ adminFeature.callbackQuery(cb.adminSection.filter, async (ctx, next) => {
   if (!(await requireRole(ctx, "viewer"))) return;
   if (cb.adminSection.unpack(ctx.callbackQuery.data)?.section === "menu") {
     await ack(ctx);
+    ctx.session.step = "idle";
     ctx.session.admin = undefined;
     return showAdminMenu(ctx);
   }

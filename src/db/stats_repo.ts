@@ -1,0 +1,111 @@
+/**
+ * Aggregates over bookings for the statistics. Every query ranges over the bookings_start
+ * index (start_at) and groups in SQL, so a period costs the same on a million bookings as
+ * on a hundred: only a handful of rows come back to JavaScript.
+ */
+import type { BookingStatus } from "./bookings_repo.ts";
+import type { Db } from "./connection.ts";
+import { stmt } from "./statements.ts";
+
+/** Bookings starting in a range, by status. */
+export type StatusCounts = Record<BookingStatus, number>;
+
+/** Counts of the bookings (not soft-deleted) starting in [from, to), by status. */
+export function countByStatus(db: Db, from: number, to: number): StatusCounts {
+  const counts: StatusCounts = { active: 0, cancelled: 0, completed: 0, no_show: 0 };
+  const rows = stmt(
+    db,
+    `SELECT status, count(*) AS n FROM bookings
+     WHERE start_at >= ? AND start_at < ? AND deleted_at IS NULL GROUP BY status`,
+  ).all(from, to);
+  for (const r of rows) counts[r.status as BookingStatus] = Number(r.n);
+  return counts;
+}
+
+/** The figures of one service in a range. */
+export interface ServiceFigures {
+  serviceId: number;
+  name: string;
+  /** All bookings of the service starting in the range, whatever their status. */
+  bookings: number;
+  /** Bookings that happened or will: active, completed and no-show. */
+  kept: number;
+  /** Minutes taken in the staff's time by kept bookings. */
+  bookedMinutes: number;
+  /** Sum of the current price of active and completed bookings; null when the service has no price. */
+  revenueMinor: number | null;
+}
+
+/**
+ * Per service: bookings, kept bookings, booked minutes and revenue (current price of the
+ * service times its active and completed bookings), most booked first.
+ */
+export function serviceFigures(db: Db, from: number, to: number): ServiceFigures[] {
+  const rows = stmt(
+    db,
+    `SELECT g.service_id AS serviceId, s.name AS name, g.n AS bookings, g.kept AS kept,
+       g.ms AS bookedMs,
+       CASE WHEN s.price_minor IS NULL THEN NULL ELSE s.price_minor * g.paid END AS revenueMinor
+     FROM (
+       SELECT service_id, count(*) AS n,
+         sum(status <> 'cancelled') AS kept,
+         sum(CASE WHEN status <> 'cancelled' THEN end_at - start_at ELSE 0 END) AS ms,
+         sum(status IN ('active', 'completed')) AS paid
+       FROM bookings
+       WHERE start_at >= ? AND start_at < ? AND deleted_at IS NULL
+       GROUP BY service_id
+     ) g JOIN services s ON s.id = g.service_id
+     ORDER BY g.n DESC, s.display_order, s.id`,
+  ).all(from, to);
+  return rows.map((r) => ({
+    serviceId: Number(r.serviceId),
+    name: String(r.name),
+    bookings: Number(r.bookings),
+    kept: Number(r.kept),
+    bookedMinutes: Number(r.bookedMs) / 60_000,
+    revenueMinor: r.revenueMinor === null ? null : Number(r.revenueMinor),
+  }));
+}
+
+/**
+ * How many bookings (cancelled included, soft-deleted not) start in each of the given
+ * [from, to) ranges. The ranges go in as one JSON parameter; SQLite walks the start_at
+ * index once per range, so the result is one small row per range.
+ */
+export function countInRanges(db: Db, ranges: [number, number][]): number[] {
+  const rows = stmt(
+    db,
+    `WITH r(i, lo, hi) AS (
+       SELECT CAST(key AS INTEGER), CAST(value ->> 0 AS INTEGER), CAST(value ->> 1 AS INTEGER)
+       FROM json_each(?)
+     )
+     SELECT r.i AS i,
+       (SELECT count(*) FROM bookings b
+        WHERE b.start_at >= r.lo AND b.start_at < r.hi AND b.deleted_at IS NULL) AS n
+     FROM r`,
+  ).all(JSON.stringify(ranges));
+  const counts = ranges.map(() => 0);
+  for (const r of rows) counts[Number(r.i)] = Number(r.n);
+  return counts;
+}
+
+/** The count of bookings (not soft-deleted) starting in [from, to). */
+export function countStarting(db: Db, from: number, to: number): number {
+  return Number(
+    stmt(
+      db,
+      `SELECT count(*) AS n FROM bookings
+       WHERE start_at >= ? AND start_at < ? AND deleted_at IS NULL`,
+    ).get(from, to)!.n,
+  );
+}
+
+/** Services that have feedback (for the feedback filter), in display order. */
+export function servicesWithFeedback(db: Db): { id: number; name: string; count: number }[] {
+  return stmt(
+    db,
+    `SELECT s.id AS id, s.name AS name, count(*) AS count
+     FROM feedback f JOIN services s ON s.id = f.service_id
+     GROUP BY s.id ORDER BY s.display_order, s.name, s.id`,
+  ).all().map((r) => ({ id: Number(r.id), name: String(r.name), count: Number(r.count) }));
+}
