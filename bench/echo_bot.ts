@@ -10,6 +10,7 @@ const bot = new Bot(Deno.env.get("BOT_TOKEN")!, {
 });
 bot.on("message:text", (ctx) => ctx.reply(ctx.message.text));
 bot.on("callback_query", (ctx) => ctx.answerCallbackQuery());
+bot.catch(() => {});
 await bot.init();
 const handle = webhookCallback(bot, "std/http");
 const server = Deno.serve(

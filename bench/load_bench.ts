@@ -172,7 +172,7 @@ export async function runLoadBench(seconds = 10, concurrency = 32): Promise<Figu
       NO_COLOR: "1",
     };
     const bot = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", `${root}src/main.ts`, "start"],
+      args: ["run", "-A", ...(Deno.env.get("BENCH_BOT_FLAGS")?.split(" ").filter(Boolean) ?? []), `${root}src/main.ts`, "start"],
       env,
       stdout: "null",
       stderr: "inherit",

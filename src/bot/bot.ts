@@ -68,8 +68,16 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     const from = ctx.from;
     let chosen: string | null = null;
     if (from && !from.is_bot) {
-      upsertUser(db, from, clock.now());
-      chosen = getUser(db, from.id)?.language ?? null;
+      const known = getUser(db, from.id);
+      // Write only when the profile changed or the user comes back after blocking the bot.
+      if (
+        !known || known.blockedAt !== null || known.firstName !== from.first_name ||
+        known.lastName !== (from.last_name ?? null) || known.username !== (from.username ?? null) ||
+        known.languageCode !== (from.language_code ?? null)
+      ) {
+        upsertUser(db, from, clock.now());
+      }
+      chosen = known?.language ?? null;
       ctx.role = getAdminRole(db, from.id);
     }
     ctx.lang = pickLanguage(chosen, from?.language_code);

@@ -4,6 +4,17 @@ import { escapeHtml, type Lang, type Translate } from "./i18n.ts";
 
 const LOCALE: Record<Lang, string> = { ru: "ru-RU", en: "en-GB" };
 
+// Intl formatters are costly to build and immutable: one per language, zone and style.
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+function cached<F extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => F): F {
+  let f = formatters.get(key) as F | undefined;
+  if (!f) {
+    f = make();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** "Tue, 1 December 2026" style date of an instant or a plain date. */
 export function formatDate(
   value: number | Temporal.PlainDate,
@@ -13,23 +24,25 @@ export function formatDate(
   const instant = typeof value === "number"
     ? value
     : value.toZonedDateTime({ timeZone, plainTime: "12:00" }).epochMilliseconds;
-  return new Intl.DateTimeFormat(LOCALE[lang], {
-    timeZone,
-    weekday: "short",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-  }).format(instant);
+  return cached(`date|${lang}|${timeZone}`, () =>
+    new Intl.DateTimeFormat(LOCALE[lang], {
+      timeZone,
+      weekday: "short",
+      day: "numeric",
+      month: "long",
+      year: "numeric",
+    })).format(instant);
 }
 
 /** "14:30" of an instant in the business zone. */
 export function formatTime(instant: number, timeZone: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).format(instant);
+  return cached(`time|${timeZone}`, () =>
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone,
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })).format(instant);
 }
 
 /** "December 2026" of a year-month. */
@@ -52,12 +65,14 @@ export function weekdayNames(lang: Lang): string[] {
 
 /** A price in minor units as money, e.g. "1 500 ₽". */
 export function formatPrice(priceMinor: number, lang: Lang, currency = "RUB"): string {
-  return new Intl.NumberFormat(LOCALE[lang], {
-    style: "currency",
-    currency,
-    maximumFractionDigits: priceMinor % 100 === 0 ? 0 : 2,
-    minimumFractionDigits: priceMinor % 100 === 0 ? 0 : 2,
-  }).format(priceMinor / 100);
+  const fraction = priceMinor % 100 === 0 ? 0 : 2;
+  return cached(`price|${lang}|${currency}|${fraction}`, () =>
+    new Intl.NumberFormat(LOCALE[lang], {
+      style: "currency",
+      currency,
+      maximumFractionDigits: fraction,
+      minimumFractionDigits: fraction,
+    })).format(priceMinor / 100);
 }
 
 /** The details of a booking as an HTML block. */

@@ -33,11 +33,20 @@ export function wallClockInstant(
   return earlier.epochMilliseconds;
 }
 
+// Day bounds are asked for many times per calendar; time-zone rules do not change at run time.
+const boundsCache = new Map<string, [number, number]>();
+
 /** The instants bounding local `date`: [start of day, start of next day). */
 export function dayBounds(date: Temporal.PlainDate, timeZone: string): [number, number] {
+  const key = `${date}|${timeZone}`;
+  const hit = boundsCache.get(key);
+  if (hit) return hit;
   const start = date.toZonedDateTime({ timeZone }).epochMilliseconds;
   const end = date.add({ days: 1 }).toZonedDateTime({ timeZone }).epochMilliseconds;
-  return [start, end];
+  if (boundsCache.size >= 4096) boundsCache.clear();
+  const bounds: [number, number] = [start, end];
+  boundsCache.set(key, bounds);
+  return bounds;
 }
 
 /** "HH:MM" of a minute-of-day (1440 prints as 24:00). */
