@@ -105,7 +105,9 @@ async function drive(
             chat,
             from,
             text: t,
-            entities: t.startsWith("/") ? [{ type: "bot_command", offset: 0, length: t.length }] : undefined,
+            entities: t.startsWith("/")
+              ? [{ type: "bot_command", offset: 0, length: t.length }]
+              : undefined,
           },
         });
       const press = (data: string) => {
@@ -134,7 +136,14 @@ async function drive(
   };
   await Promise.all(Array.from({ length: concurrency }, client));
   const elapsed = (performance.now() - started) / 1000;
-  return { updates: latencies.length, seconds: elapsed, latencies, bookings, peakRssMb: peakRssMb(pid), errors };
+  return {
+    updates: latencies.length,
+    seconds: elapsed,
+    latencies,
+    bookings,
+    peakRssMb: peakRssMb(pid),
+    errors,
+  };
 }
 
 function pct(sorted: number[], p: number): number {
@@ -157,7 +166,8 @@ export async function runLoadBench(seconds = 10, concurrency = 32): Promise<Figu
       for (let id = 2; id <= MASTERS; id++) {
         for (let d = 1; d <= 5; d++) setWorkingHours(db, id, d, { start: 540, end: 1080 });
       }
-      db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('horizon_days', '90', 0)").run();
+      db.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('horizon_days', '90', 0)")
+        .run();
     });
     db.close();
     const env = {
@@ -172,7 +182,13 @@ export async function runLoadBench(seconds = 10, concurrency = 32): Promise<Figu
       NO_COLOR: "1",
     };
     const bot = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", ...(Deno.env.get("BENCH_BOT_FLAGS")?.split(" ").filter(Boolean) ?? []), `${root}src/main.ts`, "start"],
+      args: [
+        "run",
+        "-A",
+        ...(Deno.env.get("BENCH_BOT_FLAGS")?.split(" ").filter(Boolean) ?? []),
+        `${root}src/main.ts`,
+        "start",
+      ],
       env,
       stdout: "null",
       stderr: "inherit",
@@ -202,14 +218,49 @@ export async function runLoadBench(seconds = 10, concurrency = 32): Promise<Figu
     const echoLat = [...ceiling.latencies].sort((a, b) => a - b);
     const ms = (v: number) => `${v.toFixed(2)} ms`;
     return [
-      { name: `updates/s, booking bot (${concurrency} clients, ${ours.bookings} journeys)`, value: ourRate.toFixed(0), target: ">= 1,000", ok: ourRate >= 1000 },
-      { name: "updates/s, bare grammY echo bot", value: echoRate.toFixed(0), target: "-", ok: true },
-      { name: "throughput ratio bot / echo", value: (ourRate / echoRate).toFixed(2), target: ">= 0.7", ok: ourRate / echoRate >= 0.7 },
+      {
+        name: `updates/s, booking bot (${concurrency} clients, ${ours.bookings} journeys)`,
+        value: ourRate.toFixed(0),
+        target: ">= 1,000",
+        ok: ourRate >= 1000,
+      },
+      {
+        name: "updates/s, bare grammY echo bot",
+        value: echoRate.toFixed(0),
+        target: "-",
+        ok: true,
+      },
+      {
+        name: "throughput ratio bot / echo",
+        value: (ourRate / echoRate).toFixed(2),
+        target: ">= 0.7",
+        ok: ourRate / echoRate >= 0.7,
+      },
       { name: "latency per update p50", value: ms(pct(lat, 0.5)), target: "-", ok: true },
-      { name: "latency per update p99", value: ms(pct(lat, 0.99)), target: "< 20 ms", ok: pct(lat, 0.99) < 20 },
-      { name: "echo latency p50 / p99", value: `${pct(echoLat, 0.5).toFixed(1)}/${pct(echoLat, 0.99).toFixed(1)} ms`, target: "-", ok: true },
-      { name: "peak RSS of the bot process", value: `${ours.peakRssMb.toFixed(0)} MB`, target: "< 80 MB", ok: ours.peakRssMb < 80 },
-      { name: "HTTP errors (bot / echo)", value: `${ours.errors} / ${ceiling.errors}`, target: "0", ok: ours.errors === 0 },
+      {
+        name: "latency per update p99",
+        value: ms(pct(lat, 0.99)),
+        target: "< 20 ms",
+        ok: pct(lat, 0.99) < 20,
+      },
+      {
+        name: "echo latency p50 / p99",
+        value: `${pct(echoLat, 0.5).toFixed(1)}/${pct(echoLat, 0.99).toFixed(1)} ms`,
+        target: "-",
+        ok: true,
+      },
+      {
+        name: "peak RSS of the bot process",
+        value: `${ours.peakRssMb.toFixed(0)} MB`,
+        target: "< 80 MB",
+        ok: ours.peakRssMb < 80,
+      },
+      {
+        name: "HTTP errors (bot / echo)",
+        value: `${ours.errors} / ${ceiling.errors}`,
+        target: "0",
+        ok: ours.errors === 0,
+      },
     ];
   } finally {
     await fake.stop();

@@ -10,7 +10,7 @@ import { listAllStaff } from "../../src/db/staff_repo.ts";
 
 /** Presses a button and waits for the screen it leads to (every screen is one message). */
 async function press(
-  t: TestBot,
+  _t: TestBot,
   user: FakeUser,
   match: string | RegExp | ((b: Button) => boolean),
 ) {
@@ -20,7 +20,7 @@ async function press(
 }
 
 /** Sends text and waits for the answer. */
-async function send(t: TestBot, user: FakeUser, text: string) {
+async function send(_t: TestBot, user: FakeUser, text: string) {
   const next = user.nextMessage();
   user.sendText(text);
   await next;

@@ -6,14 +6,14 @@ import { listBookableServices, listServicesWithCounts } from "../../src/db/servi
 import type { FakeUser } from "../support/fake_bot_api.ts";
 
 /** Presses a button and waits for the screen it leads to (every screen is one message). */
-async function press(t: TestBot, user: FakeUser, match: string | RegExp) {
+async function press(_t: TestBot, user: FakeUser, match: string | RegExp) {
   const next = user.nextMessage();
   user.press(match);
   await next;
 }
 
 /** Sends text and waits for the answer. */
-async function send(t: TestBot, user: FakeUser, text: string) {
+async function send(_t: TestBot, user: FakeUser, text: string) {
   const next = user.nextMessage();
   user.sendText(text);
   await next;
