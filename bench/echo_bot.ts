@@ -9,7 +9,7 @@ const bot = new Bot(Deno.env.get("BOT_TOKEN")!, {
   client: { apiRoot: Deno.env.get("TELEGRAM_API_ROOT")! },
 });
 bot.on("message:text", (ctx) => ctx.reply(ctx.message.text));
-bot.on("callback_query", (ctx) => ctx.answerCallbackQuery());
+bot.on("callback_query", (ctx) => ctx.answerCallbackQuery().catch(() => {}));
 bot.catch(() => {});
 await bot.init();
 const handle = webhookCallback(bot, "std/http");

@@ -15,7 +15,7 @@ import { wallClockInstant } from "../src/domain/time.ts";
 import type { Figure } from "./db_bench.ts";
 
 const TZ = "Europe/Moscow";
-const MASTERS = 30;
+const MASTERS = Number(Deno.env.get("BENCH_MASTERS") ?? 3);
 const root = new URL("../", import.meta.url).pathname;
 
 interface Run {

@@ -7,6 +7,7 @@ import { getAdminRole } from "../db/admins_repo.ts";
 import { getUser, markBlocked, upsertUser } from "../db/users_repo.ts";
 import { stmt } from "../db/statements.ts";
 import { cb } from "./callback_data.ts";
+import { nativeFetch } from "./native_fetch.ts";
 import type { BotContext, BotDeps } from "./context.ts";
 import { pickLanguage, translator } from "./i18n.ts";
 import { DenoKvStorage, initialSession, type SessionData } from "./session.ts";
@@ -32,7 +33,8 @@ export function sessionKey(ctx: { chat?: { id: number }; from?: { id: number } }
 /** Builds the bot with all middleware and features; does not start it. */
 export function createBot(config: Config, deps: BotDeps, options: CreateBotOptions = {}) {
   const bot = new Bot<BotContext>(config.botToken ?? "0:test", {
-    client: { apiRoot: config.apiRoot },
+    // Deno's own fetch instead of the npm build's node-fetch shim: faster, less memory.
+    client: { apiRoot: config.apiRoot, fetch: nativeFetch },
     botInfo: options.botInfo,
   });
   const { db, clock, logger, metrics } = deps;

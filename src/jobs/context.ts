@@ -2,6 +2,7 @@
 import { Api, type RawApi, type Transformer } from "grammy";
 import type { InlineKeyboardButton, Message } from "grammy/types";
 import type { Config } from "../config.ts";
+import { nativeFetch } from "../bot/native_fetch.ts";
 import type { BotDeps } from "../bot/context.ts";
 import { type Lang, pickLanguage, type Translate, translator } from "../bot/i18n.ts";
 import { getUser, markBlocked } from "../db/users_repo.ts";
@@ -82,7 +83,11 @@ export function trackMessages(deps: JobDeps): Transformer<RawApi> {
  */
 export function createJobsApi(config: Config, deps: JobDeps, token = config.botToken): Api {
   if (!token) throw new Error("BOT_TOKEN is required to send messages from jobs");
-  const api = new Api(token, { apiRoot: config.apiRoot, timeoutSeconds: 30 });
+  const api = new Api(token, {
+    apiRoot: config.apiRoot,
+    timeoutSeconds: 30,
+    fetch: nativeFetch,
+  });
   api.config.use(trackMessages(deps));
   return api;
 }
