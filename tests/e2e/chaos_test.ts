@@ -3,28 +3,13 @@ import { startTestBot, type TestBot } from "../support/harness.ts";
 import { FakeBotApi, type FakeUser } from "../support/fake_bot_api.ts";
 import { listBookingsBetween } from "../../src/db/bookings_repo.ts";
 import { openDatabase } from "../../src/db/connection.ts";
+import { step, toSummary } from "../support/webhook_cluster.ts";
 
 const DAYS = ["2026-12-02", "2026-12-03", "2026-12-04", "2026-12-07", "2026-12-08"];
 
-/** Acts, then waits for the screen the action leads to (retries may delay it by seconds). */
-async function step(u: FakeUser, act: () => void, expect: RegExp): Promise<void> {
-  const seen = u.nextMessage((m) => expect.test(m.text ?? ""), 60_000);
-  act();
-  await seen;
-}
-
 /** Drives a client from /book to the confirmation. */
 async function journey(u: FakeUser, date: string, time: string) {
-  await step(u, () => u.sendText("/book"), /Choose a service/);
-  await step(u, () => u.press("Haircut"), /Choose a day/);
-  // The calendar opens on the current month; the day may be in the next one.
-  if (!u.buttons().some((b) => b.data === `bd:${date}`)) {
-    await step(u, () => u.press("▶️"), /Choose a day/);
-  }
-  await step(u, () => u.press((b) => b.data === `bd:${date}`), /Choose a time/);
-  await step(u, () => u.press((b) => b.text === time && b.data!.startsWith("bt:")), /What name/);
-  await step(u, () => u.sendText("Chaos Client"), /use the buttons below/);
-  await step(u, () => u.sendText("+79161234567"), /Please check your booking/);
+  await toSummary(u, date, time);
   await step(u, () => u.press("Confirm"), /You're booked/);
 }
 
