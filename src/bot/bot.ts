@@ -6,6 +6,7 @@ import type { Config } from "../config.ts";
 import { getAdminRole } from "../db/admins_repo.ts";
 import { getUser, markBlocked, upsertUser } from "../db/users_repo.ts";
 import { stmt } from "../db/statements.ts";
+import { relaxedWrite } from "../db/connection.ts";
 import { cb } from "./callback_data.ts";
 import { nativeFetch } from "./native_fetch.ts";
 import type { BotContext, BotDeps } from "./context.ts";
@@ -51,10 +52,12 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
         "inline_keyboard" in (payload.reply_markup as object)
       ) {
         const message = result.result as { chat: { id: number }; message_id: number };
-        stmt(
-          db,
-          "INSERT OR IGNORE INTO bot_messages (chat_id, message_id, sent_at) VALUES (?, ?, ?)",
-        ).run(message.chat.id, message.message_id, clock.now());
+        // Cleanup bookkeeping: not worth an fsync per message (see relaxedWrite).
+        relaxedWrite(db, () =>
+          stmt(
+            db,
+            "INSERT OR IGNORE INTO bot_messages (chat_id, message_id, sent_at) VALUES (?, ?, ?)",
+          ).run(message.chat.id, message.message_id, clock.now()));
       }
       return result;
     } finally {
@@ -77,7 +80,8 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
         known.lastName !== (from.last_name ?? null) || known.username !== (from.username ?? null) ||
         known.languageCode !== (from.language_code ?? null)
       ) {
-        upsertUser(db, from, clock.now());
+        // Rewritten by the next update if a power cut loses it: no fsync needed.
+        relaxedWrite(db, () => upsertUser(db, from, clock.now()));
       }
       chosen = known?.language ?? null;
       ctx.role = getAdminRole(db, from.id);
@@ -132,7 +136,8 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
       if (!ctx.message?.text?.startsWith("/")) return;
     }
     await next();
-    ctx.session.touchedAt = now;
+    // Only a dialog in progress can go stale; an idle session is left as it is (not rewritten).
+    if (ctx.session.step !== "idle") ctx.session.touchedAt = now;
   });
 
   const features = bot.errorBoundary(errorHandler(deps));

@@ -1,5 +1,6 @@
 /** Opening the SQLite database with the settings every connection must have. */
 import { DatabaseSync } from "node:sqlite";
+import { stmt } from "./statements.ts";
 
 /** The synchronous node:sqlite connection used everywhere. */
 export type Db = DatabaseSync;
@@ -49,5 +50,23 @@ export function readTransaction<T>(db: Db, fn: () => T): T {
     return fn();
   } finally {
     if (db.isTransaction) db.exec("COMMIT");
+  }
+}
+
+/**
+ * Runs `fn` (one small write, outside any transaction) with `synchronous = NORMAL`: committed
+ * and visible to every connection at once, but the WAL is not fsynced for it, so a power cut
+ * may lose it (never corrupts; the next FULL commit makes it durable). Only for bookkeeping whose
+ * loss is harmless: a user profile (the next update writes it again), a message tracked for the
+ * cleanup job (it just stays). Saves an fsync that would block the event loop. Inside a
+ * transaction `fn` simply joins it.
+ */
+export function relaxedWrite<T>(db: Db, fn: () => T): T {
+  if (db.isTransaction) return fn();
+  stmt(db, "PRAGMA synchronous = NORMAL").run();
+  try {
+    return fn();
+  } finally {
+    stmt(db, "PRAGMA synchronous = FULL").run();
   }
 }
