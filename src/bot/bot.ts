@@ -86,6 +86,18 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
       chosen = known?.language ?? null;
       ctx.role = getAdminRole(db, from.id);
     }
+    if (logger.enabled("DEBUG")) {
+      // What the user did, without what they typed (names and phones stay out of the log).
+      const text = ctx.message?.text;
+      logger.debug("Update", {
+        updateId: ctx.update.update_id,
+        userId: from?.id,
+        data: ctx.callbackQuery?.data,
+        command: text?.startsWith("/") ? text.split(/\s/)[0] : undefined,
+        textLength: text && !text.startsWith("/") ? text.length : undefined,
+        contact: ctx.message?.contact ? true : undefined,
+      });
+    }
     ctx.lang = pickLanguage(chosen, from?.language_code);
     ctx.t = translator(deps.catalogs, ctx.lang);
     await next();
