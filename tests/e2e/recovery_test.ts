@@ -85,3 +85,36 @@ Deno.test("recovery: with no valid backup the bot refuses to start and touches n
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("monitoring: CRITICAL log records reach the owners in Telegram, throttled", async () => {
+  const fake = await FakeBotApi.start();
+  const dataDir = await Deno.makeTempDir({ prefix: "booking-critical-" });
+  try {
+    const config = parseConfig({
+      BOT_TOKEN: "1:T",
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      DATA_DIR: dataDir,
+      ADMIN_IDS: "900",
+      HEALTH_PORT: "0",
+      LOG_LEVEL: "CRITICAL",
+    });
+    // No logger passed: the production logger with its owner hook is built.
+    const running = await startBot(config, { noSignals: true, noJobs: true });
+    try {
+      const owner = fake.user(900, { first_name: "Owner", language_code: "en" });
+      // The owner never wrote to the bot: the alert comes in the default language (Russian).
+      const alert = owner.nextMessage((m) => /КРИТИЧЕСКАЯ/.test(m.text ?? ""));
+      running.deps.logger.critical("disk is on fire <now>");
+      running.deps.logger.critical("second alarm within the minute");
+      assert.match((await alert).text ?? "", /disk is on fire &lt;now&gt;/);
+      await fake.waitForIdle(100, 5000);
+      assert.equal(owner.messages().filter((m) => /КРИТИЧЕСКАЯ/.test(m.text ?? "")).length, 1);
+      assert.match(await Deno.readTextFile(`${dataDir}/bot.log`), /CRITICAL disk is on fire/);
+    } finally {
+      await running.stop();
+    }
+  } finally {
+    await fake.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
