@@ -7,6 +7,7 @@ import { getAdminRole } from "../db/admins_repo.ts";
 import { getUser, markBlocked, upsertUser } from "../db/users_repo.ts";
 import { stmt } from "../db/statements.ts";
 import { relaxedWrite } from "../db/connection.ts";
+import type { UserFromGetMe } from "grammy/types";
 import { cb } from "./callback_data.ts";
 import { nativeFetch } from "./native_fetch.ts";
 import type { BotContext, BotDeps } from "./context.ts";
@@ -21,9 +22,7 @@ import { adminFeature } from "./features/admin/mod.ts";
 
 /** Options for tests: a bot identity avoids the getMe round trip. */
 export interface CreateBotOptions {
-  botInfo?: ConstructorParameters<typeof Bot>[1] extends infer O
-    ? O extends { botInfo?: infer B } ? B : never
-    : never;
+  botInfo?: UserFromGetMe;
 }
 
 /** The key under which a chat's dialog state is stored. */

@@ -6,7 +6,7 @@ import { getService } from "../../db/services_repo.ts";
 import { getUser } from "../../db/users_repo.ts";
 import { canClientChange, changeDeadline } from "../../domain/policies.ts";
 import { BookingError } from "../../services/booking_service.ts";
-import { cb } from "../callback_data.ts";
+import { type CallbackCodec, cb } from "../callback_data.ts";
 import type { BotContext } from "../context.ts";
 import { bookingCard, formatDate, formatTime } from "../format.ts";
 import { escapeHtml } from "../i18n.ts";
@@ -149,6 +149,39 @@ export async function repeatBooking(ctx: BotContext, bookingId: number): Promise
   await showCalendar(ctx, ctx.deps.bookings.today().toPlainYearMonth());
 }
 
+/**
+ * Registers a button that names one of the client's own bookings: parses the data, loads the
+ * booking (refusing someone else's), answers the press unless `ackLater`, then calls `handle`.
+ */
+function onOwnBooking<T extends { id: number }>(
+  codec: CallbackCodec<T>,
+  handle: (ctx: BotContext, booking: Booking, data: T) => Promise<unknown>,
+  options: { ackLater?: boolean } = {},
+): void {
+  myBookingsFeature.callbackQuery(codec.filter, async (ctx) => {
+    const data = codec.unpack(ctx.callbackQuery.data);
+    if (!data) return ack(ctx, ctx.t("common.button_outdated"));
+    const booking = await loadOwn(ctx, data.id);
+    if (!booking) return;
+    if (!options.ackLater) await ack(ctx);
+    await handle(ctx, booking, data);
+  });
+}
+
+/** Shows why an active booking can no longer be changed by the client; true if it can. */
+async function clientMayChange(ctx: BotContext, b: Booking): Promise<boolean> {
+  if (b.status !== "active") {
+    await showBooking(ctx, b, ctx.t("errors.not_active"));
+    return false;
+  }
+  const cutoff = ctx.deps.bookings.rules().cancellationCutoffHours;
+  if (!canClientChange(b.start, ctx.deps.clock.now(), cutoff)) {
+    await tooLate(ctx, b, cutoff);
+    return false;
+  }
+  return true;
+}
+
 myBookingsFeature.callbackQuery(cb.myList.filter, async (ctx) => {
   const data = cb.myList.unpack(ctx.callbackQuery.data);
   if (!data) return ack(ctx, ctx.t("common.button_outdated"));
@@ -157,26 +190,10 @@ myBookingsFeature.callbackQuery(cb.myList.filter, async (ctx) => {
   await showMyBookings(ctx, data.kind, data.page);
 });
 
-myBookingsFeature.callbackQuery(cb.myBooking.filter, async (ctx) => {
-  const data = cb.myBooking.unpack(ctx.callbackQuery.data);
-  if (!data) return ack(ctx, ctx.t("common.button_outdated"));
-  const b = await loadOwn(ctx, data.id);
-  if (!b) return;
-  await ack(ctx);
-  await showBooking(ctx, b);
-});
+onOwnBooking(cb.myBooking, (ctx, b) => showBooking(ctx, b));
 
-myBookingsFeature.callbackQuery(cb.cancelAsk.filter, async (ctx) => {
-  const data = cb.cancelAsk.unpack(ctx.callbackQuery.data);
-  if (!data) return ack(ctx, ctx.t("common.button_outdated"));
-  const b = await loadOwn(ctx, data.id);
-  if (!b) return;
-  await ack(ctx);
-  if (b.status !== "active") return showBooking(ctx, b, ctx.t("errors.not_active"));
-  const cutoff = ctx.deps.bookings.rules().cancellationCutoffHours;
-  if (!canClientChange(b.start, ctx.deps.clock.now(), cutoff)) {
-    return tooLate(ctx, b, cutoff);
-  }
+onOwnBooking(cb.cancelAsk, async (ctx, b) => {
+  if (!(await clientMayChange(ctx, b))) return;
   await show(
     ctx,
     `${ctx.t("my.cancel_confirm")}\n\n${
@@ -204,15 +221,11 @@ async function tooLate(ctx: BotContext, b: Booking, cutoff: number): Promise<voi
   );
 }
 
-myBookingsFeature.callbackQuery(cb.cancelDo.filter, async (ctx) => {
-  const data = cb.cancelDo.unpack(ctx.callbackQuery.data);
-  if (!data) return ack(ctx, ctx.t("common.button_outdated"));
-  const b = await loadOwn(ctx, data.id);
-  if (!b) return;
+onOwnBooking(cb.cancelDo, async (ctx, b) => {
   try {
     const cancelled = ctx.deps.bookings.cancelBooking(b.id, actor(ctx));
     ctx.deps.metrics.bookingsCancelledTotal.inc();
-    ctx.deps.logger.info("Booking cancelled by client", { bookingId: b.id, userId: ctx.from.id });
+    ctx.deps.logger.info("Booking cancelled by client", { bookingId: b.id, userId: ctx.from!.id });
     await ack(ctx, ctx.t("my.cancelled_toast"));
     await showBooking(ctx, cancelled, ctx.t("my.cancelled"));
     const tz = ctx.config.timeZone;
@@ -235,26 +248,13 @@ myBookingsFeature.callbackQuery(cb.cancelDo.filter, async (ctx) => {
       ctx.t(`errors.${error.code}`),
     );
   }
+}, { ackLater: true });
+
+onOwnBooking(cb.reschedule, async (ctx, b) => {
+  if (await clientMayChange(ctx, b)) await startReschedule(ctx, b);
 });
 
-myBookingsFeature.callbackQuery(cb.reschedule.filter, async (ctx) => {
-  const data = cb.reschedule.unpack(ctx.callbackQuery.data);
-  if (!data) return ack(ctx, ctx.t("common.button_outdated"));
-  const b = await loadOwn(ctx, data.id);
-  if (!b) return;
-  await ack(ctx);
-  if (b.status !== "active") return showBooking(ctx, b, ctx.t("errors.not_active"));
-  const cutoff = ctx.deps.bookings.rules().cancellationCutoffHours;
-  if (!canClientChange(b.start, ctx.deps.clock.now(), cutoff)) return tooLate(ctx, b, cutoff);
-  await startReschedule(ctx, b);
-});
-
-myBookingsFeature.callbackQuery(cb.editContact.filter, async (ctx) => {
-  const data = cb.editContact.unpack(ctx.callbackQuery.data);
-  if (!data) return ack(ctx, ctx.t("common.button_outdated"));
-  const b = await loadOwn(ctx, data.id);
-  if (!b) return;
-  await ack(ctx);
+onOwnBooking(cb.editContact, async (ctx, b, data) => {
   if (b.status !== "active" || b.end <= ctx.deps.clock.now()) {
     return showBooking(ctx, b, ctx.t("errors.not_active"));
   }
@@ -313,11 +313,7 @@ myBookingsFeature.callbackQuery(cb.again.filter, async (ctx) => {
   await repeatBooking(ctx, data.id);
 });
 
-myBookingsFeature.callbackQuery(cb.coming.filter, async (ctx) => {
-  const data = cb.coming.unpack(ctx.callbackQuery.data);
-  if (!data) return ack(ctx, ctx.t("common.button_outdated"));
-  const b = await loadOwn(ctx, data.id);
-  if (!b) return;
+onOwnBooking(cb.coming, async (ctx, b) => {
   try {
     ctx.deps.bookings.confirmAttendance(b.id, actor(ctx));
     await ack(ctx, ctx.t("my.coming_thanks"));
@@ -333,4 +329,4 @@ myBookingsFeature.callbackQuery(cb.coming.filter, async (ctx) => {
     if (!(error instanceof BookingError)) throw error;
     await ack(ctx, ctx.t(`errors.${error.code}`), true);
   }
-});
+}, { ackLater: true });
