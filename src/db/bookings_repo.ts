@@ -52,7 +52,8 @@ export interface NewBooking {
   phone: string;
 }
 
-const SELECT = `SELECT b.id, b.user_id AS userId, b.service_id AS serviceId,
+/** The query of a Booking row (with service and staff names); append WHERE/ORDER BY. */
+export const BOOKING_SELECT = `SELECT b.id, b.user_id AS userId, b.service_id AS serviceId,
   b.staff_id AS staffId, b.start_at AS start, b.end_at AS end, b.client_name AS clientName,
   b.phone, b.status, b.cancel_reason AS cancelReason, b.cancelled_by AS cancelledBy,
   b.cancelled_at AS cancelledAt, b.created_at AS createdAt, b.updated_at AS updatedAt,
@@ -77,7 +78,7 @@ export function insertBooking(db: Db, b: NewBooking, now: number): number {
 
 /** One booking by id (soft-deleted ones included). */
 export function getBooking(db: Db, id: number): Booking | undefined {
-  return stmt(db, `${SELECT} WHERE b.id = ?`).get(id) as Booking | undefined;
+  return stmt(db, `${BOOKING_SELECT} WHERE b.id = ?`).get(id) as Booking | undefined;
 }
 
 /** Active bookings of a staff member overlapping [from, to), except `excludeId`. */
@@ -137,7 +138,7 @@ export function listUserBookings(
   );
   const rows = stmt(
     db,
-    `${SELECT} WHERE b.user_id = ? AND b.deleted_at IS NULL AND ${cond}
+    `${BOOKING_SELECT} WHERE b.user_id = ? AND b.deleted_at IS NULL AND ${cond}
      ORDER BY ${order} LIMIT ? OFFSET ?`,
   ).all(userId, now, limit, offset) as unknown as Booking[];
   return { rows, total };
@@ -168,7 +169,7 @@ export function listBookingsBetween(db: Db, f: PeriodFilter): Booking[] {
   params.push(f.limit ?? -1, f.offset ?? 0);
   return stmt(
     db,
-    `${SELECT} WHERE ${where.join(" AND ")} ORDER BY b.start_at, b.id LIMIT ? OFFSET ?`,
+    `${BOOKING_SELECT} WHERE ${where.join(" AND ")} ORDER BY b.start_at, b.id LIMIT ? OFFSET ?`,
   ).all(...params) as unknown as Booking[];
 }
 
@@ -194,7 +195,7 @@ export function searchBookingsByClient(db: Db, query: string, limit: number, off
   const id = /^\d+$/.test(q) ? Number(q) : -1;
   return stmt(
     db,
-    `${SELECT} LEFT JOIN users u ON u.id = b.user_id
+    `${BOOKING_SELECT} LEFT JOIN users u ON u.id = b.user_id
      WHERE b.deleted_at IS NULL AND (b.user_id = ? OR b.client_name LIKE ? ESCAPE '\\'
        OR b.phone LIKE ? OR lower(u.username) = lower(?))
      ORDER BY b.start_at DESC LIMIT ? OFFSET ?`,

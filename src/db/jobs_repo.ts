@@ -3,7 +3,7 @@
  * most once per booking and kind (also across a crash or a second process on the same file).
  */
 import { audit } from "./audit_repo.ts";
-import type { Booking } from "./bookings_repo.ts";
+import { type Booking, BOOKING_SELECT } from "./bookings_repo.ts";
 import { type Db, writeTransaction } from "./connection.ts";
 import { stmt } from "./statements.ts";
 
@@ -23,22 +23,11 @@ const CLAIM_STATUS: Record<BookingSendKind, string> = {
   feedback: "completed",
 };
 
-const SELECT = `SELECT b.id, b.user_id AS userId, b.service_id AS serviceId,
-  b.staff_id AS staffId, b.start_at AS start, b.end_at AS end, b.client_name AS clientName,
-  b.phone, b.status, b.cancel_reason AS cancelReason, b.cancelled_by AS cancelledBy,
-  b.cancelled_at AS cancelledAt, b.created_at AS createdAt, b.updated_at AS updatedAt,
-  b.reminder_day_sent_at AS reminderDaySentAt, b.reminder_hour_sent_at AS reminderHourSentAt,
-  b.feedback_requested_at AS feedbackRequestedAt, b.confirmed_at AS confirmedAt,
-  b.deleted_at AS deletedAt, s.name AS serviceName,
-  (b.end_at - b.start_at) / 60000 AS durationMinutes, s.price_minor AS priceMinor,
-  st.name AS staffName
-  FROM bookings b JOIN services s ON s.id = b.service_id JOIN staff st ON st.id = b.staff_id`;
-
 /** Active bookings without a day-before reminder starting in (from, to), soonest first. */
 export function dayReminderCandidates(db: Db, from: number, to: number): Booking[] {
   return stmt(
     db,
-    `${SELECT} WHERE b.status = 'active' AND b.deleted_at IS NULL
+    `${BOOKING_SELECT} WHERE b.status = 'active' AND b.deleted_at IS NULL
        AND b.reminder_day_sent_at IS NULL AND b.start_at > ? AND b.start_at < ?
      ORDER BY b.start_at, b.id`,
   ).all(from, to) as unknown as Booking[];
@@ -48,7 +37,7 @@ export function dayReminderCandidates(db: Db, from: number, to: number): Booking
 export function hourReminderCandidates(db: Db, from: number, to: number): Booking[] {
   return stmt(
     db,
-    `${SELECT} WHERE b.status = 'active' AND b.deleted_at IS NULL
+    `${BOOKING_SELECT} WHERE b.status = 'active' AND b.deleted_at IS NULL
        AND b.reminder_hour_sent_at IS NULL AND b.start_at > ? AND b.start_at <= ?
      ORDER BY b.start_at, b.id`,
   ).all(from, to) as unknown as Booking[];
@@ -63,7 +52,7 @@ export function feedbackRequestCandidates(db: Db, endedFrom: number, endedTo: nu
   // index narrow the search instead of scanning every booking each minute.
   return stmt(
     db,
-    `${SELECT} WHERE b.status = 'completed' AND b.deleted_at IS NULL
+    `${BOOKING_SELECT} WHERE b.status = 'completed' AND b.deleted_at IS NULL
        AND b.feedback_requested_at IS NULL AND b.end_at >= ? AND b.end_at <= ?
        AND b.start_at > ? AND b.start_at <= ?
        AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.booking_id = b.id)
@@ -151,7 +140,7 @@ export function completeEndedBookings(db: Db, now: number): number[] {
 export function agendaBookings(db: Db, from: number, to: number): Booking[] {
   return stmt(
     db,
-    `${SELECT} WHERE b.start_at >= ? AND b.start_at < ? AND b.deleted_at IS NULL
+    `${BOOKING_SELECT} WHERE b.start_at >= ? AND b.start_at < ? AND b.deleted_at IS NULL
        AND b.status <> 'cancelled'
      ORDER BY b.start_at, b.staff_id, b.id`,
   ).all(from, to) as unknown as Booking[];
