@@ -17,7 +17,7 @@ import {
 } from "../domain/slots.ts";
 import { dayBounds, localDate } from "../domain/time.ts";
 import { validateName, validatePhone } from "../domain/validation.ts";
-import { audit } from "../db/audit_repo.ts";
+import { audit, type AuditEntry } from "../db/audit_repo.ts";
 import {
   type Booking,
   type BookingChanges,
@@ -88,6 +88,11 @@ export class BookingService {
     readonly clock: Clock,
     readonly timeZone: string,
   ) {}
+
+  /** Writes an audit record about a booking (inside the caller's transaction). */
+  private auditBooking(bookingId: number, entry: Omit<AuditEntry, "entity" | "entityId">): void {
+    audit(this.db, { ...entry, entity: "booking", entityId: bookingId });
+  }
 
   /** The current booking rules. */
   rules(): BookingRules {
@@ -270,11 +275,9 @@ export class BookingService {
           phone: phone.value,
         }, now);
         rememberContact(this.db, input.userId, name.value, phone.value, now);
-        audit(this.db, {
+        this.auditBooking(id, {
           at: now,
           actorId: input.actorId ?? input.userId,
-          entity: "booking",
-          entityId: id,
           action: "create",
           newValue: {
             serviceId: service.id,
@@ -351,11 +354,9 @@ export class BookingService {
         cancelledBy: actor.userId,
         cancelledAt: now,
       }, now);
-      audit(this.db, {
+      this.auditBooking(booking.id, {
         at: now,
         actorId: actor.userId,
-        entity: "booking",
-        entityId: booking.id,
         action: "cancel",
         field: "status",
         oldValue: booking.status,
@@ -394,11 +395,9 @@ export class BookingService {
         updateBooking(this.db, booking.id, changes, now);
         const log = (field: string, oldValue: unknown, newValue: unknown) => {
           if (oldValue === newValue) return;
-          audit(this.db, {
+          this.auditBooking(booking.id, {
             at: now,
             actorId: actor.userId,
-            entity: "booking",
-            entityId: booking.id,
             action: "update",
             field,
             oldValue,
@@ -443,11 +442,9 @@ export class BookingService {
       for (const [field, value] of Object.entries(changes)) {
         const old = booking[field as "clientName" | "phone"];
         if (old === value) continue;
-        audit(this.db, {
+        this.auditBooking(booking.id, {
           at: now,
           actorId: actor.userId,
-          entity: "booking",
-          entityId: booking.id,
           action: "update",
           field: field === "clientName" ? "client_name" : "phone",
           oldValue: old,
@@ -480,11 +477,9 @@ export class BookingService {
           changes.cancelledBy = actor.userId;
         }
         updateBooking(this.db, booking.id, changes, now);
-        audit(this.db, {
+        this.auditBooking(booking.id, {
           at: now,
           actorId: actor.userId,
-          entity: "booking",
-          entityId: booking.id,
           action: "update",
           field: "status",
           oldValue: booking.status,
@@ -506,11 +501,9 @@ export class BookingService {
       if (booking.status !== "active") throw new BookingError("not_active");
       if (booking.confirmedAt === null) {
         updateBooking(this.db, booking.id, { confirmedAt: now }, now);
-        audit(this.db, {
+        this.auditBooking(booking.id, {
           at: now,
           actorId: actor.userId,
-          entity: "booking",
-          entityId: booking.id,
           action: "confirm",
         });
       }
