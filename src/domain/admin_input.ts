@@ -26,7 +26,8 @@ export function isSkipWord(text: string): boolean {
 
 /** Free text of `min`..`max` characters, trimmed and with spaces folded (names, reasons). */
 export function parseLine(text: string, min: number, max: number): Parsed<string> {
-  const value = text.normalize("NFC").trim().replace(/\s+/g, " ");
+  // Control characters (NUL included: SQLite would cut the text there) are never meant.
+  const value = text.normalize("NFC").replace(/\p{Cc}/gu, " ").trim().replace(/\s+/g, " ");
   const length = [...value].length;
   if (length < Math.max(1, min)) return { ok: false, problem: "text_empty" };
   if (length > max) return { ok: false, problem: "text_long" };
@@ -35,7 +36,7 @@ export function parseLine(text: string, min: number, max: number): Parsed<string
 
 /** Multi-line free text up to `max` characters (descriptions), trimmed. */
 export function parseText(text: string, max: number): Parsed<string> {
-  const value = text.normalize("NFC").trim();
+  const value = text.normalize("NFC").replace(/[^\P{Cc}\n\t]/gu, "").trim();
   if (value.length === 0) return { ok: false, problem: "text_empty" };
   if ([...value].length > max) return { ok: false, problem: "text_long" };
   return { ok: true, value };

@@ -4,9 +4,10 @@ import { catalogLinePatterns, fuzzUpdates, recordingLogger } from "../support/fu
 
 const COUNT = Number(Deno.env.get("FUZZ_UPDATES") ?? 1500);
 
-Deno.test(`fuzz: ${COUNT} random updates — no crash, no error, every reply from the catalog`, async () => {
+/** Pushes COUNT random updates and checks the bot stayed healthy and on-catalog. */
+async function fuzz(adminIds: number[], seed: number) {
   const logger = recordingLogger();
-  const t = await startTestBot({ adminIds: [700_003], logger });
+  const t = await startTestBot({ adminIds, logger });
   try {
     const rejections: unknown[] = [];
     const onRejection = (e: PromiseRejectionEvent) => {
@@ -15,7 +16,7 @@ Deno.test(`fuzz: ${COUNT} random updates — no crash, no error, every reply fro
     };
     globalThis.addEventListener("unhandledrejection", onRejection);
     try {
-      const updates = fuzzUpdates(COUNT);
+      const updates = fuzzUpdates(COUNT, seed);
       for (let i = 0; i < updates.length; i++) {
         t.fake.pushUpdate(updates[i]);
         // Spread over "minutes" so the rate limiter lets most through.
@@ -64,4 +65,11 @@ Deno.test(`fuzz: ${COUNT} random updates — no crash, no error, every reply fro
   } finally {
     await t.close();
   }
-});
+}
+
+Deno.test(`fuzz: ${COUNT} random updates from clients — no crash, no error, every reply from the catalog`, () =>
+  fuzz([700_003], 42));
+
+// Every fuzz user an owner: forged and random admin buttons and inputs (found a NUL-in-name crash).
+Deno.test(`fuzz: ${COUNT} random updates from owners — admin sections stay healthy too`, () =>
+  fuzz(Array.from({ length: 12 }, (_, i) => 700_000 + i), 2));

@@ -50,12 +50,24 @@ const ODD_TEXTS = [
   "\ud800",
 ];
 
+/** Callback prefixes of the admin sections, read from their sources (each defines its own). */
+function adminPrefixes(): string[] {
+  const dir = new URL("../../src/bot/features/admin/", import.meta.url);
+  const found = new Set<string>();
+  for (const entry of Deno.readDirSync(dir)) {
+    if (!entry.name.endsWith(".ts")) continue;
+    const text = Deno.readTextFileSync(new URL(entry.name, dir));
+    for (const m of text.matchAll(/codec\(\s*"([a-z]+)"/g)) found.add(m[1]);
+  }
+  return [...found].sort();
+}
+
 /** Makes fuzz updates for the fake API's pushUpdate. */
 export function fuzzUpdates(count: number, seed = 42): object[] {
   const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const int = (max: number) => Math.floor(random() * max);
-  const prefixes = Object.values(cb).map((c) => c.prefix);
+  const prefixes = [...Object.values(cb).map((c) => c.prefix), ...adminPrefixes()];
   const words = [
     "main",
     "book",

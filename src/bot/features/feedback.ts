@@ -69,7 +69,7 @@ feedbackFeature.callbackQuery(cb.skipComment.filter, async (ctx) => {
 feedbackFeature.on("message:text", async (ctx, next) => {
   if (ctx.session.step !== "feedback_comment" || ctx.message.text.startsWith("/")) return next();
   const bookingId = ctx.session.feedbackBookingId ?? 0;
-  const comment = ctx.message.text.trim().slice(0, 1000);
+  const comment = ctx.message.text.replace(/[^\P{Cc}\n]/gu, "").trim().slice(0, 1000);
   if (comment.length === 0) return ctx.reply(ctx.t("feedback.ask_comment_again"));
   setFeedbackComment(ctx.deps.db, bookingId, comment, ctx.deps.clock.now());
   ctx.session = initialSession();
