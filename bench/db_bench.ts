@@ -6,11 +6,9 @@
 import { openMigrated } from "../src/db/setup.ts";
 import { FakeClock } from "../src/domain/clock.ts";
 import { BookingService } from "../src/services/booking_service.ts";
-import { loadDemoData } from "../src/services/demo_data.ts";
 import { listBookableServices } from "../src/db/services_repo.ts";
-import { writeTransaction } from "../src/db/connection.ts";
-import { setWorkingHours } from "../src/db/schedule_repo.ts";
 import { dayBounds, wallClockInstant } from "../src/domain/time.ts";
+import { fillDatabase, STAFF, TZ } from "./fill.ts";
 
 /** One measured figure. */
 export interface Figure {
@@ -24,72 +22,15 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
 }
 
-const TZ = "Europe/Moscow";
-const STAFF = 50;
-const PER_DAY = 6; // hourly bookings per master and working day, leaving gaps free
-
 /** Runs the database benchmark and returns its figures. */
 export async function runDbBench(total = 1_000_000): Promise<Figure[]> {
   const dir = await Deno.makeTempDir({ prefix: "booking-bench-" });
   const path = `${dir}/booking.db`;
   const now = Date.parse("2026-12-01T06:00:00Z");
+  // 50 masters, 6 of 8 hours booked every weekday around "now": a busy salon.
+  const fillSeconds = fillDatabase(path, total, now);
   const db = openMigrated(path, now);
-  loadDemoData(db, now);
   const haircut = listBookableServices(db).find((s) => s.name === "Haircut")!;
-
-  // 50 masters with Mon-Fri hours; bookings fill 6 of 8 working hours a day, from the past
-  // into the future around "now", so the queried days look like a busy salon.
-  writeTransaction(db, () => {
-    const add = db.prepare(
-      "INSERT INTO staff (name, is_active, display_order, created_at, updated_at) VALUES (?, 1, ?, ?, ?)",
-    );
-    for (let i = 2; i <= STAFF; i++) add.run(`Master ${i}`, i, now, now);
-    for (let id = 2; id <= STAFF; id++) {
-      for (let d = 1; d <= 5; d++) setWorkingHours(db, id, d, { start: 540, end: 1080 });
-    }
-  });
-  const workdaysNeeded = Math.ceil(total / (STAFF * PER_DAY));
-  const daysAhead = 30;
-  let date = Temporal.PlainDate.from("2026-12-01").add({ days: daysAhead });
-  const days: Temporal.PlainDate[] = [];
-  while (days.length < workdaysNeeded) {
-    if (date.dayOfWeek <= 5) days.push(date);
-    date = date.subtract({ days: 1 });
-  }
-  const fillStarted = performance.now();
-  const insert = db.prepare(
-    `INSERT INTO bookings (user_id, service_id, staff_id, start_at, end_at, client_name, phone,
-       status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  db.exec("INSERT INTO users (id, first_name, created_at, updated_at) VALUES (1, 'Bench', 0, 0)");
-  let inserted = 0;
-  const batch = 20_000;
-  const hours = [9, 10, 11, 14, 15, 16];
-  while (inserted < total) {
-    writeTransaction(db, () => {
-      for (let i = 0; i < batch && inserted < total; i++, inserted++) {
-        const slot = inserted % (STAFF * PER_DAY);
-        const day = days[Math.floor(inserted / (STAFF * PER_DAY))];
-        const staffId = 1 + Math.floor(slot / PER_DAY);
-        const start = wallClockInstant(day, hours[slot % PER_DAY] * 60, TZ)!;
-        const status = start > now ? "active" : (inserted % 10 === 0 ? "cancelled" : "completed");
-        insert.run(
-          1,
-          haircut.id,
-          staffId,
-          start,
-          start + 3_600_000,
-          "Bench Client",
-          "+79160000000",
-          status,
-          now,
-          now,
-        );
-      }
-    });
-  }
-  const fillSeconds = (performance.now() - fillStarted) / 1000;
-  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   const pageSize = Number(db.prepare("PRAGMA page_size").get()!.page_size);
   const pages = Number(db.prepare("PRAGMA page_count").get()!.page_count);
   const bytes = pageSize * pages;
