@@ -1,5 +1,5 @@
 /** `start`: heal and open the database, start the bot, health server and jobs; stop cleanly. */
-import { webhookCallback } from "grammy";
+import { type Api, webhookCallback } from "grammy";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Config } from "../config.ts";
 import { type Db } from "../db/connection.ts";
@@ -14,7 +14,7 @@ import { createBotMetrics } from "../ops/metrics.ts";
 import { startJobs } from "../jobs/scheduler.ts";
 import { createBot } from "./bot.ts";
 import type { BotDeps } from "./context.ts";
-import { loadCatalogs } from "./i18n.ts";
+import { LANGUAGES, loadCatalogs, translator } from "./i18n.ts";
 import { notifyAdmins, sendToUser } from "./notify.ts";
 
 /** A running bot and how to stop it. */
@@ -85,6 +85,9 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const bot = createBot(config, deps);
   await bot.init();
   logger.info("Bot identity", { username: bot.botInfo.username });
+  await publishCommands(bot.api, deps).catch((error) =>
+    logger.warning("Could not publish the command list", { error: String(error) })
+  );
 
   critical.tellOwners = (message) => {
     for (const id of listOwnerIds(db)) {
@@ -170,4 +173,17 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     }
   }
   return { deps, stop, done, inFlight: () => runner?.size() ?? 0 };
+}
+
+/** The command menu Telegram shows next to the input field, in each language. */
+async function publishCommands(api: Api, deps: BotDeps): Promise<void> {
+  for (const lang of LANGUAGES) {
+    const t = translator(deps.catalogs, lang);
+    const commands = ["start", "book", "my", "lang", "help", "cancel"].map((command) => ({
+      command,
+      description: t(`common.cmd_${command}`),
+    }));
+    // Russian is also the default for users whose language has no list of its own.
+    await api.setMyCommands(commands, lang === "ru" ? {} : { language_code: lang });
+  }
 }
