@@ -97,7 +97,7 @@ function showStaff(ctx: JobContext): boolean {
 
 /** Sends the due day-before reminders. */
 export async function runDayReminders(ctx: JobContext): Promise<JobResult> {
-  const { db, clock, metrics } = ctx.deps;
+  const { db, clock } = ctx.deps;
   const { timeZone, reminderDayBeforeHour } = ctx.config;
   const now = clock.now();
   const today = localDate(now, timeZone);
@@ -105,37 +105,36 @@ export async function runDayReminders(ctx: JobContext): Promise<JobResult> {
   const [, endOfTomorrow] = dayBounds(today.add({ days: 1 }), timeZone);
   const due = dayReminderCandidates(db, now + DAY_REMINDER_MIN_LEAD_MS, endOfTomorrow)
     .filter((b) => isDayReminderDue(b, now, reminderDayBeforeHour, timeZone));
-  const result = { ...emptyResult(), due: due.length };
-  if (due.length === 0) return result;
-  const staff = showStaff(ctx);
-  for (const b of due) {
-    if (ctx.sender.signal.aborted) break;
-    const outcome = await claimAndSend(
-      ctx,
-      b,
-      "reminder_day",
-      (t, lang) => {
-        const isToday = localDate(b.start, timeZone).equals(localDate(clock.now(), timeZone));
-        return t(isToday ? "jobs.reminder_day_today" : "jobs.reminder_day_tomorrow", {
-          time: formatTime(b.start, timeZone),
-          detailsHtml: visitDetails(b, t, lang, timeZone, staff),
-        });
-      },
-      (t) => reminderButtons(b.id, t),
-    );
-    if (outcome === "sent") metrics.remindersSentTotal.inc({ kind: "day" });
-    count(result, outcome);
-  }
-  return result;
+  return await sendReminders(ctx, due, "day", (b, t, lang, staff) => {
+    const isToday = localDate(b.start, timeZone).equals(localDate(clock.now(), timeZone));
+    return t(isToday ? "jobs.reminder_day_today" : "jobs.reminder_day_tomorrow", {
+      time: formatTime(b.start, timeZone),
+      detailsHtml: visitDetails(b, t, lang, timeZone, staff),
+    });
+  });
 }
 
 /** Sends the due one-hour reminders. */
 export async function runHourReminders(ctx: JobContext): Promise<JobResult> {
-  const { db, clock, metrics } = ctx.deps;
+  const { db, clock } = ctx.deps;
   const { timeZone } = ctx.config;
   const now = clock.now();
   const due = hourReminderCandidates(db, now, now + HOUR_REMINDER_LEAD_MS)
     .filter((b) => isHourReminderDue(b, now));
+  return await sendReminders(ctx, due, "hour", (b, t, lang, staff) =>
+    t("jobs.reminder_hour", {
+      time: formatTime(b.start, timeZone),
+      detailsHtml: visitDetails(b, t, lang, timeZone, staff),
+    }));
+}
+
+/** Claims and sends one reminder of `kind` per due booking, with the three buttons. */
+async function sendReminders(
+  ctx: JobContext,
+  due: Booking[],
+  kind: "day" | "hour",
+  render: (b: Booking, t: Translate, lang: Lang, showStaff: boolean) => string,
+): Promise<JobResult> {
   const result = { ...emptyResult(), due: due.length };
   if (due.length === 0) return result;
   const staff = showStaff(ctx);
@@ -144,15 +143,11 @@ export async function runHourReminders(ctx: JobContext): Promise<JobResult> {
     const outcome = await claimAndSend(
       ctx,
       b,
-      "reminder_hour",
-      (t, lang) =>
-        t("jobs.reminder_hour", {
-          time: formatTime(b.start, timeZone),
-          detailsHtml: visitDetails(b, t, lang, timeZone, staff),
-        }),
+      kind === "day" ? "reminder_day" : "reminder_hour",
+      (t, lang) => render(b, t, lang, staff),
       (t) => reminderButtons(b.id, t),
     );
-    if (outcome === "sent") metrics.remindersSentTotal.inc({ kind: "hour" });
+    if (outcome === "sent") ctx.deps.metrics.remindersSentTotal.inc({ kind });
     count(result, outcome);
   }
   return result;

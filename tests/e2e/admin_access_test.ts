@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startTestBot, type TestBot } from "../support/harness.ts";
+import { assertNoErrors, startTestBot, type TestBot } from "../support/harness.ts";
 import { getAdminRole, listAdmins } from "../../src/db/admins_repo.ts";
 import { listAudit } from "../../src/db/audit_repo.ts";
 
@@ -7,19 +7,6 @@ const OWNER = 900;
 
 function adminsSnapshot(t: TestBot): string {
   return JSON.stringify(listAdmins(t.running.deps.db));
-}
-
-/** No handler failed: the error boundary would have apologised. */
-function assertNoErrors(t: TestBot): void {
-  // "Message is not modified" is expected when a screen is shown again unchanged.
-  const failed = t.fake.calls.filter((c) =>
-    !c.response.ok && !/not modified/.test(c.response.description)
-  );
-  assert.deepEqual(failed.map((c) => [c.method, c.response]), [], "no failed API calls");
-  const apologies = t.fake.callsOf("sendMessage").filter((c) =>
-    String(c.payload.text).includes("пошло не так")
-  );
-  assert.equal(apologies.length, 0, "no handler errors");
 }
 
 Deno.test("e2e admin access: the owner adds an admin by id, who can then open /admin", async () => {

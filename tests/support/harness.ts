@@ -2,6 +2,7 @@
  * Runs the real bot (the production start sequence) against the fake Bot API, with a fake
  * clock, in a temporary data directory. Tests act as clients through `fake.user(id)`.
  */
+import assert from "node:assert/strict";
 import { type Config, parseConfig } from "../../src/config.ts";
 import { type RunningBot, startBot } from "../../src/bot/start.ts";
 import { FakeClock } from "../../src/domain/clock.ts";
@@ -92,4 +93,17 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     },
   };
   return bot;
+}
+
+/** No handler failed: no failed API call (but "not modified") and no apology was sent. */
+export function assertNoErrors(t: TestBot): void {
+  // "Message is not modified" is expected when a screen is shown again unchanged.
+  const failed = t.fake.calls.filter((c) =>
+    !c.response.ok && !/not modified/.test(c.response.description)
+  );
+  assert.deepEqual(failed.map((c) => [c.method, c.response]), [], "no failed API calls");
+  const apologies = t.fake.callsOf("sendMessage").filter((c) =>
+    String(c.payload.text).includes("пошло не так")
+  );
+  assert.equal(apologies.length, 0, "no handler errors");
 }
