@@ -9,7 +9,7 @@
  */
 import type { RawApi, Transformer } from "grammy";
 import { parseConfig } from "../src/config.ts";
-import { loadCatalogs } from "../src/bot/i18n.ts";
+import { loadCatalogs } from "../src/ui/i18n.ts";
 import { writeTransaction } from "../src/db/connection.ts";
 import { insertService } from "../src/db/services_repo.ts";
 import { openMigrated } from "../src/db/setup.ts";

@@ -3,8 +3,8 @@ import { GrammyError } from "grammy";
 import type { Api } from "grammy";
 import { listAdmins } from "../db/admins_repo.ts";
 import { getUser, markBlocked } from "../db/users_repo.ts";
-import type { BotDeps } from "./context.ts";
-import { type Lang, pickLanguage, type Translate, translator } from "./i18n.ts";
+import type { BotDeps } from "../deps.ts";
+import { type Lang, pickLanguage, type Translate, translator } from "../ui/i18n.ts";
 
 /** The language and translate function for messages to `userId`. */
 export function userLanguage(deps: BotDeps, userId: number): { lang: Lang; t: Translate } {

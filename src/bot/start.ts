@@ -13,8 +13,8 @@ import { createLogger, type Logger } from "../ops/log.ts";
 import { createBotMetrics } from "../ops/metrics.ts";
 import { startJobs } from "../jobs/scheduler.ts";
 import { createBot } from "./bot.ts";
-import type { BotDeps } from "./context.ts";
-import { LANGUAGES, loadCatalogs, translator } from "./i18n.ts";
+import type { BotDeps } from "../deps.ts";
+import { LANGUAGES, loadCatalogs, translator } from "../ui/i18n.ts";
 import { notifyAdmins, sendToUser } from "./notify.ts";
 
 /** A running bot and how to stop it. */

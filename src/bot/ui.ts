@@ -1,16 +1,11 @@
 /** Showing screens: edit the pressed message in place, or send a new one. */
 import { GrammyError, type InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
-import { cb } from "./callback_data.ts";
+import { button, type Buttons } from "../ui/buttons.ts";
+import { cb } from "../ui/callback_data.ts";
 import type { BotContext } from "./context.ts";
 
-/** Rows of inline buttons. */
-export type Buttons = InlineKeyboardButton[][];
-
-/** A button with callback data. */
-export function button(text: string, data: string): InlineKeyboardButton {
-  return { text, callback_data: data };
-}
+export { button, type Buttons };
 
 /**
  * Shows a screen: when the update is a button press on a bot message, that message is

@@ -6,8 +6,8 @@
  * that day gets none. If the bot was down at that hour the agenda still goes out later the same
  * day; the next day it is stale and skipped.
  */
-import { formatDate, formatTime } from "../bot/format.ts";
-import type { Lang, Translate } from "../bot/i18n.ts";
+import { formatDate, formatTime } from "../ui/format.ts";
+import type { Lang, Translate } from "../ui/i18n.ts";
 import { listAdmins } from "../db/admins_repo.ts";
 import type { Booking } from "../db/bookings_repo.ts";
 import { agendaBookings, claimJobMark, hasJobMark, releaseJobMark } from "../db/jobs_repo.ts";

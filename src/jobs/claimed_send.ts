@@ -15,7 +15,7 @@
 import type { InlineKeyboardButton } from "grammy/types";
 import type { Booking } from "../db/bookings_repo.ts";
 import { type BookingSendKind, claimBookingSend, releaseBookingSend } from "../db/jobs_repo.ts";
-import type { Lang, Translate } from "../bot/i18n.ts";
+import type { Lang, Translate } from "../ui/i18n.ts";
 import {
   isBlocked,
   type JobContext,

@@ -2,9 +2,9 @@
 import { Api, type RawApi, type Transformer } from "grammy";
 import type { InlineKeyboardButton, Message } from "grammy/types";
 import type { Config } from "../config.ts";
-import { nativeFetch } from "../bot/native_fetch.ts";
-import type { BotDeps } from "../bot/context.ts";
-import { type Lang, pickLanguage, type Translate, translator } from "../bot/i18n.ts";
+import { nativeFetch } from "../telegram/native_fetch.ts";
+import type { BotDeps } from "../deps.ts";
+import { type Lang, pickLanguage, type Translate, translator } from "../ui/i18n.ts";
 import { getUser, markBlocked } from "../db/users_repo.ts";
 import { isUserBlocked, recordBotMessage } from "../db/jobs_repo.ts";
 import { type Delivery, type Sleep, ThrottledSender } from "./sender.ts";

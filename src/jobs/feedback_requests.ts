@@ -3,8 +3,8 @@
  * booking (feedback_requested_at is the claim). After a long downtime a request is still sent
  * up to a day after the visit; older visits are left alone, as a late "how was it?" is noise.
  */
-import { ratingButtons } from "../bot/features/feedback.ts";
-import { formatDate } from "../bot/format.ts";
+import { ratingButtons } from "../ui/keyboards.ts";
+import { formatDate } from "../ui/format.ts";
 import { feedbackRequestCandidates } from "../db/jobs_repo.ts";
 import { claimAndSend, count } from "./claimed_send.ts";
 import { emptyResult, type JobContext, type JobResult } from "./context.ts";

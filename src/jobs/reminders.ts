@@ -13,10 +13,10 @@
  *   that hour.
  */
 import type { InlineKeyboardButton } from "grammy/types";
-import { cb } from "../bot/callback_data.ts";
-import { formatDate, formatTime } from "../bot/format.ts";
-import type { Lang, Translate } from "../bot/i18n.ts";
-import { button } from "../bot/ui.ts";
+import { cb } from "../ui/callback_data.ts";
+import { formatDate, formatTime } from "../ui/format.ts";
+import type { Lang, Translate } from "../ui/i18n.ts";
+import { button } from "../ui/buttons.ts";
 import type { Booking } from "../db/bookings_repo.ts";
 import { dayReminderCandidates, hourReminderCandidates } from "../db/jobs_repo.ts";
 import { listActiveStaff } from "../db/staff_repo.ts";

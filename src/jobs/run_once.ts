@@ -6,7 +6,7 @@
 import type { Config } from "../config.ts";
 import type { Db } from "../db/connection.ts";
 import { systemClock } from "../domain/clock.ts";
-import { loadCatalogs } from "../bot/i18n.ts";
+import { loadCatalogs } from "../ui/i18n.ts";
 import { createLogger } from "../ops/log.ts";
 import { createBotMetrics } from "../ops/metrics.ts";
 import { createJobContext, createJobsApi, type JobDeps, type JobResult } from "./context.ts";

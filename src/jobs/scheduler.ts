@@ -7,7 +7,7 @@
  */
 import type { Api } from "grammy";
 import type { Config } from "../config.ts";
-import type { BotDeps } from "../bot/context.ts";
+import type { BotDeps } from "../deps.ts";
 import { runAgenda } from "./agenda.ts";
 import { runBackup } from "./backups.ts";
 import { runCleanup } from "./cleanup.ts";

@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { Api } from "grammy";
 import { parseConfig } from "../../src/config.ts";
-import { loadCatalogs } from "../../src/bot/i18n.ts";
-import type { BotDeps } from "../../src/bot/context.ts";
+import { loadCatalogs } from "../../src/ui/i18n.ts";
+import type { BotDeps } from "../../src/deps.ts";
 import { upsertAdmin } from "../../src/db/admins_repo.ts";
 import { listAudit } from "../../src/db/audit_repo.ts";
 import { getBooking, insertBooking } from "../../src/db/bookings_repo.ts";

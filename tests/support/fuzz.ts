@@ -2,8 +2,8 @@
  * Random updates for fuzzing the bot: random and forged callback data, huge, empty and
  * odd-Unicode texts, unexpected update kinds and wrong chat types. Seeded, reproducible.
  */
-import { cb } from "../../src/bot/callback_data.ts";
-import { loadCatalogs } from "../../src/bot/i18n.ts";
+import { cb } from "../../src/ui/callback_data.ts";
+import { loadCatalogs } from "../../src/ui/i18n.ts";
 import type { Logger } from "../../src/ops/log.ts";
 
 /** A small seeded PRNG (mulberry32). */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loadCatalogs, translator } from "../../src/bot/i18n.ts";
+import { loadCatalogs, translator } from "../../src/ui/i18n.ts";
 import type { Booking } from "../../src/db/bookings_repo.ts";
 import { agendaDueAt, renderAgenda } from "../../src/jobs/agenda.ts";
 import { dayReminderAt, isDayReminderDue, isHourReminderDue } from "../../src/jobs/reminders.ts";

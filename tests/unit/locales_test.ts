@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LANGUAGES, loadCatalogs, translator } from "../../src/bot/i18n.ts";
+import { LANGUAGES, loadCatalogs, translator } from "../../src/ui/i18n.ts";
 
 const catalogs = loadCatalogs();
 

@@ -11,7 +11,7 @@ import { localDate } from "../../domain/time.ts";
 import { validateName, validatePhone } from "../../domain/validation.ts";
 import { BookingError, type StaffChoice } from "../../services/booking_service.ts";
 import type { Booking } from "../../db/bookings_repo.ts";
-import { cb } from "../callback_data.ts";
+import { cb } from "../../ui/callback_data.ts";
 import type { BotContext } from "../context.ts";
 import {
   bookingCard,
@@ -20,7 +20,7 @@ import {
   formatPrice,
   formatTime,
   weekdayNames,
-} from "../format.ts";
+} from "../../ui/format.ts";
 import { notifyAdmins } from "../notify.ts";
 import { ack, backCancelRow, button, type Buttons, menuRow, show } from "../ui.ts";
 import { initialSession } from "../session.ts";

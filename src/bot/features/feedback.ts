@@ -4,20 +4,13 @@ import { getBooking } from "../../db/bookings_repo.ts";
 import { writeTransaction } from "../../db/connection.ts";
 import { audit } from "../../db/audit_repo.ts";
 import { insertFeedback, setFeedbackComment } from "../../db/feedback_repo.ts";
-import { cb } from "../callback_data.ts";
+import { cb } from "../../ui/callback_data.ts";
 import type { BotContext } from "../context.ts";
 import { initialSession } from "../session.ts";
 import { ack, button, menuRow, show } from "../ui.ts";
 
 /** Rating buttons and the comment step. */
 export const feedbackFeature = new Composer<BotContext>();
-
-/** The star buttons for a booking's feedback request. */
-export function ratingButtons(bookingId: number) {
-  const star = (stars: number) =>
-    button("⭐".repeat(stars), cb.rate.pack({ id: bookingId, stars }));
-  return [[1, 2, 3].map(star), [4, 5].map(star)];
-}
 
 feedbackFeature.callbackQuery(cb.rate.filter, async (ctx) => {
   const data = cb.rate.unpack(ctx.callbackQuery.data);

@@ -1,9 +1,9 @@
 /** /start (with deep links), the main menu, /help for the current step, language, cancel. */
 import { Composer } from "grammy";
 import { setUserLanguage } from "../../db/users_repo.ts";
-import { cb } from "../callback_data.ts";
+import { cb } from "../../ui/callback_data.ts";
 import type { BotContext } from "../context.ts";
-import { type Lang, translator } from "../i18n.ts";
+import { type Lang, translator } from "../../ui/i18n.ts";
 import { initialSession } from "../session.ts";
 import { ack, button, type Buttons, show } from "../ui.ts";
 import { startBooking } from "./booking.ts";

@@ -14,9 +14,9 @@ import {
   parseTelegramId,
   revokeAdmin,
 } from "../../../services/admin_access.ts";
-import { type CallbackCodec, cb, codec } from "../../callback_data.ts";
+import { type CallbackCodec, cb, codec } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
-import { formatDate } from "../../format.ts";
+import { formatDate } from "../../../ui/format.ts";
 import { sendToUser } from "../../notify.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
 import { hasRole, requireRole } from "./access_control.ts";

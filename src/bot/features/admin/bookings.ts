@@ -34,10 +34,10 @@ import {
   throttledEach,
 } from "../../../services/admin_bookings.ts";
 import { type Actor, BookingError, type StaffSlot } from "../../../services/booking_service.ts";
-import { type CallbackCodec, cb, codec } from "../../callback_data.ts";
+import { type CallbackCodec, cb, codec } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
-import { bookingCard, formatDate, formatTime } from "../../format.ts";
-import { escapeHtml, type Lang, type Translate } from "../../i18n.ts";
+import { bookingCard, formatDate, formatTime } from "../../../ui/format.ts";
+import { escapeHtml, type Lang, type Translate } from "../../../ui/i18n.ts";
 import { sendToUser, userLanguage } from "../../notify.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
 import { showsStaff } from "../booking.ts";

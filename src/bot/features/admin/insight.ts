@@ -24,10 +24,10 @@ import { dayBounds, localDate, parseIsoDate } from "../../../domain/time.ts";
 import { anonymiseName } from "../../../domain/validation.ts";
 import { barChartPng } from "../../../ops/chart.ts";
 import { type PeriodStats, periodStats } from "../../../services/stats.ts";
-import { cb, codec } from "../../callback_data.ts";
+import { cb, codec } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
-import { formatDate, formatMonth, formatPrice } from "../../format.ts";
-import { escapeHtml, type Lang } from "../../i18n.ts";
+import { formatDate, formatMonth, formatPrice } from "../../../ui/format.ts";
+import { escapeHtml, type Lang } from "../../../ui/i18n.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
 import { requireRole } from "./access_control.ts";
 

@@ -3,7 +3,7 @@
  * every handler checks the sender's role on the server (see access_control.ts).
  */
 import { Composer } from "grammy";
-import { cb } from "../../callback_data.ts";
+import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
 import { ack, button, type Buttons, menuRow, show } from "../../ui.ts";
 import { requireRole } from "./access_control.ts";

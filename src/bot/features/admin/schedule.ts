@@ -30,9 +30,9 @@ import {
   setWeekdayHours,
   upcomingDaysOff,
 } from "../../../services/schedule_admin.ts";
-import { cb } from "../../callback_data.ts";
+import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
-import { formatDate } from "../../format.ts";
+import { formatDate } from "../../../ui/format.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
 import { hasRole, requireRole } from "./access_control.ts";
 import { inputProblemText } from "./services.ts";

@@ -4,9 +4,9 @@ import type { Booking } from "../../../db/bookings_repo.ts";
 import { listAllStaff } from "../../../db/staff_repo.ts";
 import type { Conflict } from "../../../domain/schedule_conflicts.ts";
 import { conflictingBookings } from "../../../services/schedule_admin.ts";
-import { cb, codec } from "../../callback_data.ts";
+import { cb, codec } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
-import { formatDate, formatTime } from "../../format.ts";
+import { formatDate, formatTime } from "../../../ui/format.ts";
 import { button } from "../../ui.ts";
 
 const id = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);

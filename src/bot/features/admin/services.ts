@@ -24,10 +24,10 @@ import {
   setServiceDeletedState,
   updateService,
 } from "../../../services/catalog.ts";
-import { cb, codec } from "../../callback_data.ts";
+import { cb, codec } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
-import { formatPrice } from "../../format.ts";
-import { escapeHtml } from "../../i18n.ts";
+import { formatPrice } from "../../../ui/format.ts";
+import { escapeHtml } from "../../../ui/i18n.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
 import { hasRole, requireRole } from "./access_control.ts";
 

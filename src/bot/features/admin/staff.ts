@@ -12,7 +12,7 @@ import {
   ScheduleError,
   setStaffMemberActive,
 } from "../../../services/schedule_admin.ts";
-import { cb } from "../../callback_data.ts";
+import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
 import { hasRole, requireRole } from "./access_control.ts";
