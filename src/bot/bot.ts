@@ -5,8 +5,8 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import type { Config } from "../config.ts";
 import { getAdminRole } from "../db/admins_repo.ts";
 import { getUser, markBlocked, upsertUser } from "../db/users_repo.ts";
-import { stmt } from "../db/statements.ts";
 import { relaxedWrite } from "../db/connection.ts";
+import { trackMessages, useHtmlByDefault } from "../telegram/transformers.ts";
 import type { UserFromGetMe } from "grammy/types";
 import { cb } from "../ui/callback_data.ts";
 import { nativeFetch } from "../telegram/native_fetch.ts";
@@ -41,29 +41,8 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   const { db, clock, logger, metrics } = deps;
 
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
-  bot.api.config.use(async (prev, method, payload, signal) => {
-    const started = performance.now();
-    try {
-      const result = await prev(method, payload, signal);
-      // Remember messages with buttons so the cleanup job can delete them before 48 h.
-      if (
-        result.ok && (method === "sendMessage" || method === "sendPhoto") &&
-        payload && "reply_markup" in payload && payload.reply_markup &&
-        "inline_keyboard" in (payload.reply_markup as object)
-      ) {
-        const message = result.result as { chat: { id: number }; message_id: number };
-        // Cleanup bookkeeping: not worth an fsync per message (see relaxedWrite).
-        relaxedWrite(db, () =>
-          stmt(
-            db,
-            "INSERT OR IGNORE INTO bot_messages (chat_id, message_id, sent_at) VALUES (?, ?, ?)",
-          ).run(message.chat.id, message.message_id, clock.now()));
-      }
-      return result;
-    } finally {
-      metrics.telegramApiCallDuration.observe({ method }, (performance.now() - started) / 1000);
-    }
-  });
+  useHtmlByDefault(bot.api);
+  bot.api.config.use(trackMessages(deps));
 
   bot.use(async (ctx, next) => {
     metrics.updatesTotal.inc();
@@ -142,7 +121,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     if (stale) {
       ctx.session = initialSession();
       if (ctx.callbackQuery) await ctx.answerCallbackQuery();
-      await ctx.reply(ctx.t("common.dialog_expired"), { parse_mode: "HTML" });
+      await ctx.reply(ctx.t("common.dialog_expired"));
       ctx.session.touchedAt = now;
       // A command still does what it says; any other input belonged to the old dialog.
       if (!ctx.message?.text?.startsWith("/")) return;
@@ -179,7 +158,7 @@ function errorHandler(deps: BotDeps) {
     });
     try {
       if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => {});
-      await ctx.reply(ctx.t("common.error_apology"), { parse_mode: "HTML" });
+      await ctx.reply(ctx.t("common.error_apology"));
     } catch (replyError) {
       deps.logger.warning("Could not send the apology", { error: String(replyError) });
     }
@@ -194,7 +173,6 @@ const fallback: Middleware<BotContext> = async (ctx) => {
   }
   if (ctx.message) {
     await ctx.reply(ctx.t("common.unknown_input"), {
-      parse_mode: "HTML",
       reply_markup: {
         inline_keyboard: [[{
           text: ctx.t("common.menu_button"),

@@ -33,7 +33,7 @@ export async function sendToUser(
   if (user?.blockedAt) return false;
   const { t, lang } = userLanguage(deps, userId);
   try {
-    await api.sendMessage(userId, render(t, lang), { parse_mode: "HTML", ...extra });
+    await api.sendMessage(userId, render(t, lang), extra);
     return true;
   } catch (error) {
     if (isBlockedError(error)) {

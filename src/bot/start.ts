@@ -142,9 +142,9 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const jobs = options.noJobs ? undefined : startJobs({ config, deps, api: bot.api });
 
   if (health.status === "restored") {
-    const text = (t: (k: string, p?: Record<string, string>) => string) =>
-      t("ops.restored", { from: health.from, movedAside: health.movedAside });
-    await notifyAdmins(bot.api, { ...deps }, (t) => text(t)).catch(() => {});
+    const { from, movedAside } = health;
+    await notifyAdmins(bot.api, deps, (t) => t("ops.restored", { from, movedAside }))
+      .catch(() => {});
   }
 
   let stopping: Promise<void> | undefined;
@@ -179,7 +179,9 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
 async function publishCommands(api: Api, deps: BotDeps): Promise<void> {
   for (const lang of LANGUAGES) {
     const t = translator(deps.catalogs, lang);
-    const commands = ["start", "book", "my", "lang", "help", "cancel"].map((command) => ({
+    const commands = (["start", "book", "my", "lang", "help", "cancel"] as const).map((
+      command,
+    ) => ({
       command,
       description: t(`common.cmd_${command}`),
     }));

@@ -22,7 +22,7 @@ export async function show(
     : buttons;
   if (ctx.callbackQuery?.message && !options.fresh) {
     try {
-      await ctx.editMessageText(text, { parse_mode: "HTML", reply_markup });
+      await ctx.editMessageText(text, { reply_markup });
       return;
     } catch (error) {
       if (error instanceof GrammyError && /not modified/.test(error.description)) return;
@@ -30,7 +30,7 @@ export async function show(
       // The message is too old or gone: fall through and send a new one.
     }
   }
-  await ctx.reply(text, { parse_mode: "HTML", reply_markup });
+  await ctx.reply(text, { reply_markup });
 }
 
 /** Answers the pressed button (stops the spinner), optionally with a toast or an alert. */

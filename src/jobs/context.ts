@@ -1,12 +1,13 @@
 /** What every job receives, and the helpers they share to message people. */
-import { Api, type RawApi, type Transformer } from "grammy";
+import { Api } from "grammy";
 import type { InlineKeyboardButton, Message } from "grammy/types";
 import type { Config } from "../config.ts";
 import { nativeFetch } from "../telegram/native_fetch.ts";
+import { trackMessages, useHtmlByDefault } from "../telegram/transformers.ts";
 import type { BotDeps } from "../deps.ts";
 import { type Lang, pickLanguage, type Translate, translator } from "../ui/i18n.ts";
 import { getUser, markBlocked } from "../db/users_repo.ts";
-import { isUserBlocked, recordBotMessage } from "../db/jobs_repo.ts";
+import { isUserBlocked } from "../db/jobs_repo.ts";
 import { type Delivery, type Sleep, ThrottledSender } from "./sender.ts";
 
 /** The parts of the bot's dependencies the jobs use. */
@@ -47,36 +48,6 @@ export function emptyResult(note?: string): JobResult {
   return { due: 0, done: 0, failed: 0, skipped: 0, note };
 }
 
-/** Methods whose results are messages the cleanup job may delete later. */
-const TRACKED_METHODS = new Set(["sendMessage", "sendPhoto"]);
-
-/**
- * An API transformer that remembers sent messages with inline keyboards in bot_messages (as
- * the bot's own API does) and records call latency.
- */
-export function trackMessages(deps: JobDeps): Transformer<RawApi> {
-  return async (prev, method, payload, signal) => {
-    const started = performance.now();
-    try {
-      const result = await prev(method, payload, signal);
-      const markup = payload && "reply_markup" in payload ? payload.reply_markup : undefined;
-      if (
-        result.ok && TRACKED_METHODS.has(method) && markup && typeof markup === "object" &&
-        "inline_keyboard" in markup
-      ) {
-        const message = result.result as unknown as Message;
-        recordBotMessage(deps.db, message.chat.id, message.message_id, deps.clock.now());
-      }
-      return result;
-    } finally {
-      deps.metrics.telegramApiCallDuration.observe(
-        { method },
-        (performance.now() - started) / 1000,
-      );
-    }
-  };
-}
-
 /**
  * The jobs' Bot API client: BOT_TOKEN and TELEGRAM_API_ROOT from the config, a 30 s request
  * timeout (so stopping never waits for a hung request for long), and message tracking.
@@ -88,6 +59,7 @@ export function createJobsApi(config: Config, deps: JobDeps, token = config.botT
     timeoutSeconds: 30,
     fetch: nativeFetch,
   });
+  useHtmlByDefault(api);
   api.config.use(trackMessages(deps));
   return api;
 }
@@ -107,6 +79,7 @@ export interface JobContextOptions {
 /** Builds the context the jobs run in, with the throttled sender. */
 export function createJobContext(options: JobContextOptions): JobContext {
   const { config, deps, api } = options;
+  useHtmlByDefault(api);
   if (options.track) api.config.use(trackMessages(deps));
   const sender = new ThrottledSender({
     clock: deps.clock,
@@ -144,7 +117,6 @@ export function sendHtml(
     chatId,
     () =>
       ctx.api.sendMessage(chatId, text, {
-        parse_mode: "HTML",
         link_preview_options: { is_disabled: true },
         ...(inlineKeyboard ? { reply_markup: { inline_keyboard: inlineKeyboard } } : {}),
       }),

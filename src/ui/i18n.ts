@@ -5,13 +5,29 @@
  * markup and is inserted as it is.
  */
 
+import type { LocaleKey, Namespace, Namespaces } from "./locale_keys.ts";
+
 /** Languages the bot speaks; the first is the fallback. */
 export const LANGUAGES = ["ru", "en"] as const;
 /** One of the supported languages. */
 export type Lang = typeof LANGUAGES[number];
 
-/** A function that renders a catalog key in one language. */
-export type Translate = (key: string, params?: Record<string, string | number>) => string;
+/** Parameters of a catalog text: "{name}" placeholders. */
+export type Params = Record<string, string | number>;
+
+/** A function that renders a catalog key in one language (keys are checked by the compiler). */
+export type Translate = (key: LocaleKey, params?: Params) => string;
+
+/** A translator for the keys of one namespace: `scoped(ctx.t, "admin_services")("ask_name")`. */
+export type ScopedTranslate<N extends Namespace> = (
+  key: Namespaces[N] & string,
+  params?: Params,
+) => string;
+
+/** Narrows a translator to one namespace, so screens name their keys without the prefix. */
+export function scoped<N extends Namespace>(t: Translate, namespace: N): ScopedTranslate<N> {
+  return (key, params) => t(`${namespace}.${key}` as LocaleKey, params);
+}
 
 /** Where the catalogs live (also inside the compiled binary, via --include). */
 export const LOCALES_DIR = new URL("../../locales/", import.meta.url);

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { LANGUAGES, loadCatalogs, translator } from "../../src/ui/i18n.ts";
+import type { LocaleKey } from "../../src/ui/locale_keys.ts";
 
 const catalogs = loadCatalogs();
 
@@ -45,5 +46,5 @@ Deno.test("locales: parameters are HTML-escaped unless named *Html", () => {
     t("booking.card_name", { name: "<b>x</b> & y" }),
     "🙂 Name: &lt;b&gt;x&lt;/b&gt; &amp; y",
   );
-  assert.throws(() => t("no.such_key"), /Missing locale key/);
+  assert.throws(() => t("no.such_key" as LocaleKey), /Missing locale key/);
 });

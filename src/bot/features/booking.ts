@@ -46,7 +46,7 @@ export async function startBooking(ctx: BotContext, serviceId?: number): Promise
       await chooseService(ctx, service);
       return;
     }
-    await ctx.reply(ctx.t("booking.service_unavailable"), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("booking.service_unavailable"));
   }
   await showServices(ctx);
 }
@@ -223,12 +223,11 @@ async function askPhone(ctx: BotContext): Promise<void> {
   const user = getUser(ctx.deps.db, ctx.from!.id);
   if (ctx.callbackQuery?.message) await ctx.editMessageReplyMarkup().catch(() => {});
   const keyboard = new Keyboard().requestContact(ctx.t("booking.share_phone")).resized().oneTime();
-  await ctx.reply(ctx.t("booking.ask_phone"), { parse_mode: "HTML", reply_markup: keyboard });
+  await ctx.reply(ctx.t("booking.ask_phone"), { reply_markup: keyboard });
   const rows: Buttons = [];
   if (user?.lastPhone) rows.push([button(user.lastPhone, cb.usePhone.pack({}))]);
   rows.push(backCancelRow(ctx, "name"));
   await ctx.reply(ctx.t(user?.lastPhone ? "booking.ask_phone_inline" : "booking.ask_phone_nav"), {
-    parse_mode: "HTML",
     reply_markup: { inline_keyboard: rows },
   });
 }
@@ -479,7 +478,6 @@ bookingFeature.callbackQuery(cb.usePhone.filter, async (ctx) => {
 async function acceptPhone(ctx: BotContext, phone: string): Promise<void> {
   ctx.session.draft.phone = phone;
   await ctx.reply(ctx.t("booking.phone_saved", { phone }), {
-    parse_mode: "HTML",
     reply_markup: { remove_keyboard: true },
   });
   if (ctx.callbackQuery) await ctx.editMessageReplyMarkup().catch(() => {});
@@ -533,7 +531,7 @@ bookingFeature.on("message:contact", async (ctx, next) => {
       : `+${ctx.message.contact.phone_number}`,
   );
   if (!phone.ok) {
-    await ctx.reply(ctx.t("errors.phone_format"), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("errors.phone_format"));
     return;
   }
   await acceptPhone(ctx, phone.value);
@@ -545,9 +543,7 @@ bookingFeature.on("message:text", async (ctx, next) => {
   if (step === "name") {
     const name = validateName(ctx.message.text);
     if (!name.ok) {
-      await ctx.reply(`${ctx.t(`errors.${name.problem}`)}\n${ctx.t("booking.ask_name_again")}`, {
-        parse_mode: "HTML",
-      });
+      await ctx.reply(`${ctx.t(`errors.${name.problem}`)}\n${ctx.t("booking.ask_name_again")}`, {});
       return;
     }
     ctx.session.draft.clientName = name.value;
@@ -556,17 +552,16 @@ bookingFeature.on("message:text", async (ctx, next) => {
   if (step === "phone") {
     const phone = validatePhone(ctx.message.text);
     if (!phone.ok) {
-      await ctx.reply(`${ctx.t("errors.phone_format")}\n${ctx.t("booking.ask_phone_again")}`, {
-        parse_mode: "HTML",
-      });
+      await ctx.reply(`${ctx.t("errors.phone_format")}\n${ctx.t("booking.ask_phone_again")}`, {});
       return;
     }
     return acceptPhone(ctx, phone.value);
   }
-  if (["service", "staff", "date", "slot", "confirm"].includes(step)) {
-    await ctx.reply(ctx.t(`common.help_${step === "staff" ? "staff" : step}`), {
-      parse_mode: "HTML",
-    });
+  if (
+    step === "service" || step === "staff" || step === "date" || step === "slot" ||
+    step === "confirm"
+  ) {
+    await ctx.reply(ctx.t(`common.help_${step}`), {});
     return;
   }
   return next();

@@ -67,7 +67,6 @@ feedbackFeature.on("message:text", async (ctx, next) => {
   setFeedbackComment(ctx.deps.db, bookingId, comment, ctx.deps.clock.now());
   ctx.session = initialSession();
   await ctx.reply(ctx.t("feedback.thanks"), {
-    parse_mode: "HTML",
     reply_markup: { inline_keyboard: [menuRow(ctx)] },
   });
 });

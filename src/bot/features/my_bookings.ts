@@ -297,13 +297,11 @@ myBookingsFeature.on("message:text", async (ctx, next) => {
   } catch (error) {
     if (!(error instanceof BookingError)) throw error;
     if (["name_length", "name_chars", "phone_format"].includes(error.code)) {
-      await ctx.reply(`${ctx.t(`errors.${error.code}`)}\n${ctx.t("my.try_again")}`, {
-        parse_mode: "HTML",
-      });
+      await ctx.reply(`${ctx.t(`errors.${error.code}`)}\n${ctx.t("my.try_again")}`, {});
       return;
     }
     ctx.session = initialSession();
-    await ctx.reply(ctx.t(`errors.${error.code}`), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t(`errors.${error.code}`));
   }
 });
 

@@ -3,8 +3,9 @@ import { Composer } from "grammy";
 import { setUserLanguage } from "../../db/users_repo.ts";
 import { cb } from "../../ui/callback_data.ts";
 import type { BotContext } from "../context.ts";
+import type { LocaleKey } from "../../ui/locale_keys.ts";
 import { type Lang, translator } from "../../ui/i18n.ts";
-import { initialSession } from "../session.ts";
+import { initialSession, type Step } from "../session.ts";
 import { ack, button, type Buttons, show } from "../ui.ts";
 import { startBooking } from "./booking.ts";
 import { showMyBookings } from "./my_bookings.ts";
@@ -51,13 +52,12 @@ startFeature.command("cancel", async (ctx) => {
   const wasBusy = ctx.session.step !== "idle";
   ctx.session = initialSession();
   await ctx.reply(ctx.t(wasBusy ? "common.dialog_cancelled" : "common.main_menu"), {
-    parse_mode: "HTML",
     reply_markup: { remove_keyboard: true },
   });
   await showMainMenu(ctx);
 });
 
-const HELP_BY_STEP: Record<string, string> = {
+const HELP_BY_STEP: Record<Step, LocaleKey> = {
   idle: "common.help_idle",
   service: "common.help_service",
   staff: "common.help_staff",
@@ -73,9 +73,7 @@ const HELP_BY_STEP: Record<string, string> = {
 };
 
 startFeature.command("help", async (ctx) => {
-  await ctx.reply(ctx.t(HELP_BY_STEP[ctx.session.step] ?? "common.help_idle"), {
-    parse_mode: "HTML",
-  });
+  await ctx.reply(ctx.t(HELP_BY_STEP[ctx.session.step]), {});
 });
 
 startFeature.command("my", (ctx) => showMyBookings(ctx, "up", 0));

@@ -73,7 +73,7 @@ export function rateLimit(
       await ctx.answerCallbackQuery({ text: warn ? ctx.t("common.rate_limited") : undefined })
         .catch(() => {});
     } else if (warn) {
-      await ctx.reply(ctx.t("common.rate_limited"), { parse_mode: "HTML" }).catch(() => {});
+      await ctx.reply(ctx.t("common.rate_limited")).catch(() => {});
     }
   };
 }

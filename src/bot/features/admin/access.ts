@@ -267,7 +267,7 @@ adminAccess.on("message:text", async (ctx, next) => {
   }
   const userId = parseTelegramId(ctx.message.text);
   if (userId === undefined) {
-    await ctx.reply(ctx.t("admin_access.bad_id"), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("admin_access.bad_id"));
     return;
   }
   clearInput(ctx);

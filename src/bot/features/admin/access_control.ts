@@ -24,6 +24,6 @@ export async function requireRole(ctx: BotContext, need: AdminRole): Promise<boo
   });
   const text = ctx.role ? ctx.t("admin.read_only") : ctx.t("admin.not_admin");
   if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true }).catch(() => {});
-  else await ctx.reply(text, { parse_mode: "HTML" });
+  else await ctx.reply(text);
   return false;
 }

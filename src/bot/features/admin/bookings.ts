@@ -36,6 +36,7 @@ import {
 import { type Actor, BookingError, type StaffSlot } from "../../../services/booking_service.ts";
 import { type CallbackCodec, cb, codec } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
+import type { LocaleKey } from "../../../ui/locale_keys.ts";
 import { bookingCard, formatDate, formatTime } from "../../../ui/format.ts";
 import { escapeHtml, type Lang, type Translate } from "../../../ui/i18n.ts";
 import { sendToUser, userLanguage } from "../../notify.ts";
@@ -585,6 +586,9 @@ async function refused(ctx: BotContext, id: number, error: unknown): Promise<voi
   if (b) await showCard(ctx, b, notice);
 }
 
+/** The fields whose change the client is told about. */
+type ChangeField = "when" | "service" | "staff" | "name" | "phone" | "status";
+
 /** The lines "what: old → new" for everything that differs, in one language. */
 export function describeChanges(
   before: Booking,
@@ -594,7 +598,7 @@ export function describeChanges(
   timeZone: string,
 ): string[] {
   const lines: string[] = [];
-  const add = (key: string, oldValue: string, newValue: string) => {
+  const add = (key: ChangeField, oldValue: string, newValue: string) => {
     if (oldValue !== newValue) {
       lines.push(t(`admin_bookings.change_${key}`, { old: oldValue, new: newValue }));
     }
@@ -947,14 +951,12 @@ async function exportPeriod(ctx: BotContext, period: DatePeriod, st: StatusFilte
   const count = countBookingsBetween(ctx.deps.db, { from, to, status });
   const periodLabel = periodText(period);
   if (count === 0) {
-    await ctx.reply(ctx.t("admin_bookings.export_empty", { period: periodLabel }), {
-      parse_mode: "HTML",
-    });
+    await ctx.reply(ctx.t("admin_bookings.export_empty", { period: periodLabel }), {});
     return;
   }
   const t = ctx.t;
   const labels = {
-    header: [
+    header: ([
       "id",
       "date",
       "time",
@@ -966,7 +968,7 @@ async function exportPeriod(ctx: BotContext, period: DatePeriod, st: StatusFilte
       "status",
       "reason",
       "created",
-    ]
+    ] as const)
       .map((c) => t(`admin_bookings.csv_${c}`)),
     status: (s: BookingStatus) => statusWord(t, s),
   };
@@ -987,7 +989,6 @@ async function exportPeriod(ctx: BotContext, period: DatePeriod, st: StatusFilte
         filter: filterName(ctx, st),
         count,
       }),
-      parse_mode: "HTML",
     },
   );
 }
@@ -1199,8 +1200,8 @@ adminBookings.on("message:text", async (ctx, next) => {
   }
   const text = ctx.message.text.trim();
   const id = Number(state?.id ?? 0);
-  const again = async (key: string, params?: Record<string, string | number>) => {
-    await ctx.reply(ctx.t(key, params), { parse_mode: "HTML" });
+  const again = async (key: LocaleKey, params?: Record<string, string | number>) => {
+    await ctx.reply(ctx.t(key, params));
   };
   switch (kind) {
     case "ab_date": {

@@ -26,6 +26,7 @@ import { barChartPng } from "../../../ops/chart.ts";
 import { type PeriodStats, periodStats } from "../../../services/stats.ts";
 import { cb, codec } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
+import type { LocaleKey } from "../../../ui/locale_keys.ts";
 import { formatDate, formatMonth, formatPrice } from "../../../ui/format.ts";
 import { escapeHtml, type Lang } from "../../../ui/i18n.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
@@ -272,12 +273,10 @@ async function sendStats(ctx: BotContext, period: Period): Promise<void> {
   if (png) {
     await ctx.replyWithPhoto(new InputFile(png, "stats.png"), {
       caption: text,
-      parse_mode: "HTML",
       reply_markup,
     });
   } else {
     await ctx.reply(`${text}\n\n${ctx.t("admin_insight.stats_chart_failed")}`, {
-      parse_mode: "HTML",
       reply_markup,
     });
   }
@@ -507,8 +506,9 @@ function stamp(ctx: BotContext, instant: number): string {
 }
 
 function labelOr(ctx: BotContext, key: string, fallback: string): string {
+  // Audit details carry free-form names: only those with a catalog label are translated.
   return ctx.deps.catalogs[ctx.lang].has(key) || ctx.deps.catalogs.ru.has(key)
-    ? ctx.t(key)
+    ? ctx.t(key as LocaleKey)
     : fallback;
 }
 
@@ -691,7 +691,7 @@ adminInsight.on("message:text", async (ctx, next) => {
   if (kind === "af_dates") {
     const range = parseDateRange(text);
     if (!range) {
-      await ctx.reply(ctx.t("admin_insight.fb_bad_dates"), { parse_mode: "HTML" });
+      await ctx.reply(ctx.t("admin_insight.fb_bad_dates"));
       return;
     }
     endInput(ctx);
@@ -705,7 +705,7 @@ adminInsight.on("message:text", async (ctx, next) => {
   }
   const id = /^#?\s*(\d{1,15})$/.exec(text);
   if (!id) {
-    await ctx.reply(ctx.t("admin_insight.al_bad_number"), { parse_mode: "HTML" });
+    await ctx.reply(ctx.t("admin_insight.al_bad_number"));
     return;
   }
   endInput(ctx);

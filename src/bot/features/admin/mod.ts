@@ -39,7 +39,11 @@ export async function showAdminMenu(ctx: BotContext): Promise<void> {
     );
   }
   rows.push(menuRow(ctx));
-  await show(ctx, ctx.t("admin.menu_title", { role: ctx.t(`admin.role_${ctx.role}`) }), rows);
+  await show(
+    ctx,
+    ctx.t("admin.menu_title", { role: ctx.t(`admin.role_${ctx.role ?? "viewer"}`) }),
+    rows,
+  );
 }
 
 adminFeature.command("admin", async (ctx) => {

@@ -44,6 +44,7 @@ import {
   scheduleCb,
   severalStaff,
   st,
+  weekdayName,
 } from "./schedule_common.ts";
 import { adminStaff } from "./staff.ts";
 
@@ -108,7 +109,7 @@ export async function showWeek(ctx: BotContext, staffId: number, notice = ""): P
     const dayBreaks = breaks.filter((b) => b.weekday === wd).map(formatSpan);
     lines.push(
       st(ctx, h ? (dayBreaks.length ? "week_line_breaks" : "week_line") : "week_line_off", {
-        day: st(ctx, `wd_${wd}`),
+        day: weekdayName(ctx, wd),
         hours: h ? formatSpan(h) : "",
         breaks: dayBreaks.join(", "),
       }),
@@ -129,7 +130,8 @@ export async function showWeek(ctx: BotContext, staffId: number, notice = ""): P
   );
   const dayButtons = Array.from(
     { length: 7 },
-    (_, i) => button(st(ctx, `wd_short_${i + 1}`), scheduleCb.day.pack({ s: staff.id, wd: i + 1 })),
+    (_, i) =>
+      button(weekdayName(ctx, i + 1, true), scheduleCb.day.pack({ s: staff.id, wd: i + 1 })),
   );
   const rows: Buttons = [dayButtons.slice(0, 4), dayButtons.slice(4)];
   rows.push([button(st(ctx, "days_off_button"), scheduleCb.daysOff.pack({ s: staff.id }))]);
@@ -147,7 +149,7 @@ async function showDay(ctx: BotContext, staffId: number, wd: number, notice = ""
   const h = listWorkingHours(db, staff.id).find((x) => x.weekday === wd);
   const breaks = listBreaks(db, staff.id).filter((b) => b.weekday === wd);
   const lines = [
-    st(ctx, "day_title", { day: st(ctx, `wd_${wd}`), suffixHtml: staffSuffix(ctx, staff) }),
+    st(ctx, "day_title", { day: weekdayName(ctx, wd), suffixHtml: staffSuffix(ctx, staff) }),
     h ? st(ctx, "day_hours", { hours: formatSpan(h) }) : st(ctx, "day_closed"),
     breaks.length
       ? st(ctx, "day_breaks", { breaks: breaks.map(formatSpan).join(", ") })
@@ -262,7 +264,7 @@ function askHours(ctx: BotContext, s: number, wd: number, problem = "") {
     ctx,
     "ah_hours",
     { s, wd },
-    st(ctx, "ask_hours", { day: st(ctx, `wd_${wd}`) }),
+    st(ctx, "ask_hours", { day: weekdayName(ctx, wd) }),
     scheduleCb.day.pack({ s, wd }),
     problem,
   );
@@ -273,7 +275,7 @@ function askBreak(ctx: BotContext, s: number, wd: number, problem = "") {
     ctx,
     "ah_break",
     { s, wd },
-    st(ctx, "ask_break", { day: st(ctx, `wd_${wd}`) }),
+    st(ctx, "ask_break", { day: weekdayName(ctx, wd) }),
     scheduleCb.day.pack({ s, wd }),
     problem,
   );
@@ -522,6 +524,6 @@ adminSchedule.on("message:text", async (ctx, next) => {
     if (kind === "ah_break") return askBreak(ctx, s, wd, problem);
     if (kind === "ah_dayoff") return askDayOff(ctx, s, Number(a.m ?? 0), problem);
     resetInput(ctx);
-    await ctx.reply(problem, { parse_mode: "HTML" });
+    await ctx.reply(problem);
   }
 });

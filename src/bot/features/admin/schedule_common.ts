@@ -6,6 +6,8 @@ import type { Conflict } from "../../../domain/schedule_conflicts.ts";
 import { conflictingBookings } from "../../../services/schedule_admin.ts";
 import { cb, codec } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
+import { type Params, scoped } from "../../../ui/i18n.ts";
+import type { Namespaces } from "../../../ui/locale_keys.ts";
 import { formatDate, formatTime } from "../../../ui/format.ts";
 import { button } from "../../ui.ts";
 
@@ -62,8 +64,14 @@ export const scheduleCb = {
 const CONFLICTS_SHOWN = 15;
 
 /** Locale text of a schedule key. */
-export function st(ctx: BotContext, key: string, params?: Record<string, string | number>) {
-  return ctx.t(`admin_schedule.${key}`, params);
+export function st(ctx: BotContext, key: Namespaces["admin_schedule"], params?: Params) {
+  return scoped(ctx.t, "admin_schedule")(key, params);
+}
+
+/** The name of weekday `wd` (1 = Monday), full or short. */
+export function weekdayName(ctx: BotContext, wd: number, short = false): string {
+  const day = wd as 1 | 2 | 3 | 4 | 5 | 6 | 7;
+  return st(ctx, short ? `wd_short_${day}` : `wd_${day}`);
 }
 
 /** True when there is more than one master (active or not) to tell apart. */

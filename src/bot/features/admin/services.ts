@@ -27,7 +27,8 @@ import {
 import { cb, codec } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
 import { formatPrice } from "../../../ui/format.ts";
-import { escapeHtml } from "../../../ui/i18n.ts";
+import { escapeHtml, type Params, scoped } from "../../../ui/i18n.ts";
+import type { Namespaces } from "../../../ui/locale_keys.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
 import { hasRole, requireRole } from "./access_control.ts";
 
@@ -68,8 +69,8 @@ const DURATION_CHOICES = [30, 60, 90, 120];
 
 type Filter = "all" | "act";
 
-function t(ctx: BotContext, key: string, params?: Record<string, string | number>): string {
-  return ctx.t(`admin_services.${key}`, params);
+function t(ctx: BotContext, key: Namespaces["admin_services"], params?: Params): string {
+  return scoped(ctx.t, "admin_services")(key, params);
 }
 
 /** The explanation of a refused input, followed by the question again. */
@@ -375,7 +376,7 @@ function priceProblem(ctx: BotContext, problem: AdminInputProblem): string {
 async function askEdit(
   ctx: BotContext,
   serviceId: number,
-  field: FieldCode,
+  field: Exclude<FieldCode, "active">,
   problem = "",
 ): Promise<void> {
   const s = listServicesWithCounts(ctx.deps.db, { includeDeleted: true })

@@ -208,6 +208,6 @@ adminStaff.on("message:text", async (ctx, next) => {
       );
     }
     resetInput(ctx);
-    await ctx.reply(st(ctx, `err_${error.code}`), { parse_mode: "HTML" });
+    await ctx.reply(st(ctx, `err_${error.code}`));
   }
 });

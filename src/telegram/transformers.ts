@@ -1,0 +1,71 @@
+/** Bot API transformers installed on every client of ours: the bot's and the jobs'. */
+import type { Api, RawApi, Transformer } from "grammy";
+import type { Message } from "grammy/types";
+import { relaxedWrite } from "../db/connection.ts";
+import { recordBotMessage } from "../db/jobs_repo.ts";
+import type { BotDeps } from "../deps.ts";
+
+/** Methods whose text or caption is ours: catalog texts are HTML with escaped parameters. */
+const FORMATTED_METHODS = new Set([
+  "sendMessage",
+  "editMessageText",
+  "sendPhoto",
+  "sendDocument",
+  "editMessageCaption",
+]);
+
+/** Clients that already send HTML by default (a transformer must not be stacked twice). */
+const htmlClients = new WeakSet<Api>();
+
+/** Installs htmlByDefault on `api` once. */
+export function useHtmlByDefault(api: Api): void {
+  if (htmlClients.has(api)) return;
+  htmlClients.add(api);
+  api.config.use(htmlByDefault());
+}
+
+/** Sends every text and caption with parse_mode HTML unless a call says otherwise. */
+export function htmlByDefault(): Transformer<RawApi> {
+  return (prev, method, payload, signal) => {
+    if (FORMATTED_METHODS.has(method) && payload && !("parse_mode" in payload)) {
+      payload = { ...payload, parse_mode: "HTML" };
+    }
+    return prev(method, payload, signal);
+  };
+}
+
+/** Methods whose results are messages the cleanup job may delete later. */
+const TRACKED_METHODS = new Set(["sendMessage", "sendPhoto"]);
+
+/**
+ * Remembers sent messages with inline keyboards in bot_messages (the cleanup job deletes their
+ * buttons before Telegram's 48 h limit) and records the latency of every call.
+ */
+export function trackMessages(
+  deps: Pick<BotDeps, "db" | "clock" | "metrics">,
+): Transformer<RawApi> {
+  return async (prev, method, payload, signal) => {
+    const started = performance.now();
+    try {
+      const result = await prev(method, payload, signal);
+      const markup = payload && "reply_markup" in payload ? payload.reply_markup : undefined;
+      if (
+        result.ok && TRACKED_METHODS.has(method) && markup && typeof markup === "object" &&
+        "inline_keyboard" in markup
+      ) {
+        const message = result.result as unknown as Message;
+        // Cleanup bookkeeping: not worth an fsync per message (see relaxedWrite).
+        relaxedWrite(
+          deps.db,
+          () => recordBotMessage(deps.db, message.chat.id, message.message_id, deps.clock.now()),
+        );
+      }
+      return result;
+    } finally {
+      deps.metrics.telegramApiCallDuration.observe(
+        { method },
+        (performance.now() - started) / 1000,
+      );
+    }
+  };
+}
