@@ -1,5 +1,5 @@
 /** createBot: the one factory used by `start` and by the tests. */
-import { Bot, BotError, type Middleware, session } from "grammy";
+import { Bot, BotError, enhanceStorage, type Middleware, session } from "grammy";
 import { sequentialize } from "@grammyjs/runner";
 import { autoRetry } from "@grammyjs/auto-retry";
 import type { Config } from "../config.ts";
@@ -13,7 +13,7 @@ import { nativeFetch } from "../telegram/native_fetch.ts";
 import type { BotContext } from "./context.ts";
 import type { BotDeps } from "../deps.ts";
 import { pickLanguage, translator } from "../ui/i18n.ts";
-import { DenoKvStorage, initialSession, type SessionData } from "./session.ts";
+import { DenoKvStorage, initialSession, SESSION_MIGRATIONS } from "./session.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
 import { startFeature } from "./features/start.ts";
 import { bookingFeature } from "./features/booking.ts";
@@ -109,7 +109,10 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(session({
     initial: initialSession,
     getSessionKey: sessionKey,
-    storage: new DenoKvStorage<SessionData>(deps.kv),
+    storage: enhanceStorage({
+      storage: new DenoKvStorage(deps.kv),
+      migrations: SESSION_MIGRATIONS,
+    }),
   }));
 
   // A dialog idle for longer than DIALOG_TIMEOUT_MINUTES starts over with a friendly word.

@@ -1,6 +1,9 @@
 /** Dialog state: what each chat is in the middle of, kept in Deno KV across restarts. */
 import type { StorageAdapter } from "grammy";
 
+/** The untyped admin state of sections not yet moved to AdminInput. */
+export type LegacyAdminState = Record<string, string | number | boolean | null>;
+
 /** The booking being put together. */
 export interface BookingDraft {
   serviceId?: number;
@@ -40,11 +43,32 @@ export interface SessionData {
   editBookingId?: number;
   /** The booking whose feedback comment is awaited. */
   feedbackBookingId?: number;
-  /** Free-form state of the admin dialogs (owned by the admin features). */
-  admin?: Record<string, string | number | boolean | null>;
+  /**
+   * What the admin's next text means (while step is "admin_input"). Being narrowed to
+   * AdminInput section by section (kit.awaitInput / kit.pendingInput are the typed doors).
+   */
+  admin?: LegacyAdminState;
+  /** The admin's last bookings search, so its result pages can be turned. */
+  adminSearch?: string;
   /** Last time the dialog moved (epoch ms), to reset stale dialogs. */
   touchedAt: number;
 }
+
+/**
+ * Session migrations by version (grammY's enhanceStorage runs those newer than a stored
+ * session's version on read). Bump the version whenever a stored field changes shape.
+ */
+export const SESSION_MIGRATIONS: Record<number, (old: unknown) => SessionData> = {
+  // v1: admin dialog state became the typed AdminInput. Sessions from before cannot be read
+  // as one: a pending admin input is dropped (the admin presses the button again); a
+  // client's booking draft is kept as it was.
+  1: (old) => {
+    const s = { ...initialSession(), ...(old as Partial<SessionData>) };
+    if (s.step === "admin_input") s.step = "idle";
+    delete s.admin;
+    return s;
+  },
+};
 
 /** A fresh, idle session. */
 export function initialSession(): SessionData {

@@ -1,6 +1,8 @@
 /** A per-connection cache of prepared statements. */
-import type { StatementSync } from "node:sqlite";
-import type { Db } from "./connection.ts";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+
+/** A database connection (the same type as connection.ts's Db, without importing it back). */
+type Db = DatabaseSync;
 
 const cache = new WeakMap<Db, Map<string, StatementSync>>();
 

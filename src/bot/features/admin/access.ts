@@ -14,12 +14,21 @@ import {
   parseTelegramId,
   revokeAdmin,
 } from "../../../services/admin_access.ts";
-import { type CallbackCodec, cb, codec } from "../../../ui/callback_data.ts";
+import { cb, codec } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
 import { formatDate } from "../../../ui/format.ts";
 import { sendToUser } from "../../notify.ts";
-import { ack, button, type Buttons, show } from "../../ui.ts";
-import { hasRole, requireRole } from "./access_control.ts";
+import { button, type Buttons, show } from "../../ui.ts";
+import { hasRole } from "./access_control.ts";
+import type { AccessInput } from "./input.ts";
+import {
+  type AdminSection,
+  awaitInput,
+  endInput,
+  type InputRoutes,
+  onButton,
+  withNotice,
+} from "./kit.ts";
 
 /** The composer of the admin access section. */
 export const adminAccess = new Composer<BotContext>();
@@ -59,31 +68,6 @@ function backRow(ctx: BotContext) {
   return [button(ctx.t("admin_access.btn_back_list"), cb.adminSection.pack({ section: "admins" }))];
 }
 
-function clearInput(ctx: BotContext): void {
-  if (ctx.session.step === "admin_input") {
-    ctx.session.step = "idle";
-    ctx.session.admin = undefined;
-  }
-}
-
-/**
- * Registers a button handler: the role is checked before anything else (a forged button
- * changes nothing and is answered), then the data is parsed and the button answered.
- */
-function onButton<T extends Record<string, unknown>>(
-  c: CallbackCodec<T>,
-  need: AdminRole,
-  handler: (ctx: BotContext, data: T) => Promise<void>,
-): void {
-  adminAccess.callbackQuery(c.filter, async (ctx) => {
-    if (!(await requireRole(ctx, need))) return;
-    const data = c.unpack(ctx.callbackQuery.data);
-    if (!data) return ack(ctx, ctx.t("common.button_outdated"));
-    await ack(ctx);
-    await handler(ctx, data);
-  });
-}
-
 function adminLine(ctx: BotContext, a: Admin): string {
   return ctx.t("admin_access.line", {
     icon: ROLE_ICON[a.role],
@@ -115,7 +99,7 @@ async function showAdmins(ctx: BotContext, notice?: string): Promise<void> {
     rows.push([button(ctx.t("admin_access.btn_add"), aaCb.addAsk.pack({}))]);
   }
   rows.push([button(ctx.t("admin.back_to_admin"), cb.adminSection.pack({ section: "menu" }))]);
-  await show(ctx, notice ? `${notice}\n\n${text}` : text, rows);
+  await show(ctx, withNotice(notice, text), rows);
 }
 
 /** One admin with the buttons to change the role or remove them (owners are locked). */
@@ -148,7 +132,7 @@ async function showDetail(ctx: BotContext, userId: number, notice?: string): Pro
   }
   rows.push(backRow(ctx));
   const text = lines.join("\n");
-  await show(ctx, notice ? `${notice}\n\n${text}` : text, rows);
+  await show(ctx, withNotice(notice, text), rows);
 }
 
 /** Explains a refused change and shows the list again. */
@@ -179,27 +163,25 @@ async function tellUser(
   );
 }
 
-adminAccess.callbackQuery(cb.adminSection.filter, async (ctx, next) => {
-  if (cb.adminSection.unpack(ctx.callbackQuery.data)?.section !== "admins") return next();
-  if (!(await requireRole(ctx, "viewer"))) return;
-  await ack(ctx);
-  clearInput(ctx);
-  await showAdmins(ctx);
-});
+/** The admins section of the admin menu: everyone with a role sees the list. */
+export const adminsSection: AdminSection = {
+  id: "admins",
+  need: "viewer",
+  open: (ctx) => showAdmins(ctx),
+};
 
-onButton(aaCb.detail, "owner", async (ctx, { uid }) => {
-  clearInput(ctx);
+onButton(adminAccess, aaCb.detail, "owner", async (ctx, { uid }) => {
+  endInput(ctx);
   await showDetail(ctx, uid);
 });
 
-onButton(aaCb.addAsk, "owner", async (ctx) => {
-  ctx.session.step = "admin_input";
-  ctx.session.admin = { kind: "aa_add_id" };
+onButton(adminAccess, aaCb.addAsk, "owner", async (ctx) => {
+  awaitInput(ctx, { kind: "aa_add_id" });
   await show(ctx, ctx.t("admin_access.ask_id"), [backRow(ctx)]);
 });
 
-onButton(aaCb.grant, "owner", async (ctx, { uid, role }) => {
-  clearInput(ctx);
+onButton(adminAccess, aaCb.grant, "owner", async (ctx, { uid, role }) => {
+  endInput(ctx);
   let change;
   try {
     change = grantRole(ctx.deps.db, ctx.from!.id, uid, role, ctx.deps.clock.now());
@@ -231,8 +213,8 @@ onButton(aaCb.grant, "owner", async (ctx, { uid, role }) => {
   await showAdmins(ctx, notice);
 });
 
-onButton(aaCb.removeAsk, "owner", async (ctx, { uid }) => {
-  clearInput(ctx);
+onButton(adminAccess, aaCb.removeAsk, "owner", async (ctx, { uid }) => {
+  endInput(ctx);
   const role = getAdminRole(ctx.deps.db, uid);
   if (role === undefined) return showAdmins(ctx, ctx.t("admin_access.error_not_admin"));
   if (role === "owner") return showDetail(ctx, uid, ctx.t("admin_access.error_owner_locked"));
@@ -242,7 +224,7 @@ onButton(aaCb.removeAsk, "owner", async (ctx, { uid }) => {
   ]);
 });
 
-onButton(aaCb.removeDo, "owner", async (ctx, { uid }) => {
+onButton(adminAccess, aaCb.removeDo, "owner", async (ctx, { uid }) => {
   let change;
   try {
     change = revokeAdmin(ctx.deps.db, ctx.from!.id, uid, ctx.deps.clock.now());
@@ -254,23 +236,19 @@ onButton(aaCb.removeDo, "owner", async (ctx, { uid }) => {
   await showAdmins(ctx, ctx.t("admin_access.removed", { name: displayName(ctx, uid) }));
 });
 
-adminAccess.on("message:text", async (ctx, next) => {
-  if (
-    ctx.session.step !== "admin_input" || ctx.session.admin?.kind !== "aa_add_id" ||
-    ctx.message.text.startsWith("/")
-  ) {
-    return next();
-  }
-  if (!(await requireRole(ctx, "owner"))) {
-    clearInput(ctx);
-    return;
-  }
-  const userId = parseTelegramId(ctx.message.text);
+/** The admins section's text dialogs: the Telegram id of a new admin. */
+export const accessInputs: InputRoutes<AccessInput["kind"]> = {
+  aa_add_id: { need: "owner", handle: (ctx, _input, text) => addAdminById(ctx, text) },
+};
+
+/** Reads a Telegram id and offers the roles for it (or shows the admin it already is). */
+async function addAdminById(ctx: BotContext, text: string): Promise<void> {
+  const userId = parseTelegramId(text);
   if (userId === undefined) {
     await ctx.reply(ctx.t("admin_access.bad_id"));
     return;
   }
-  clearInput(ctx);
+  endInput(ctx);
   const role = getAdminRole(ctx.deps.db, userId);
   const name = displayName(ctx, userId);
   if (role !== undefined) {
@@ -288,4 +266,4 @@ adminAccess.on("message:text", async (ctx, next) => {
     )],
     backRow(ctx),
   ]);
-});
+}

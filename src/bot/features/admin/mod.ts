@@ -1,14 +1,23 @@
 /**
- * /admin: everything for owners, admins and viewers. Each section is its own composer;
- * every handler checks the sender's role on the server (see access_control.ts).
+ * /admin: everything for owners, admins and viewers. The menu and its routing come from one
+ * table of sections; the text an admin types is routed by one table of input kinds. Each
+ * section is its own composer; every handler checks the sender's role on the server.
  */
 import { Composer } from "grammy";
 import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
 import { ack, button, type Buttons, menuRow, show } from "../../ui.ts";
 import { requireRole } from "./access_control.ts";
+import {
+  type AdminSection,
+  endInput,
+  type InputRoute,
+  pendingInput,
+  type SectionId,
+} from "./kit.ts";
+import type { InputKind } from "./input.ts";
 import { adminBookings } from "./bookings.ts";
-import { adminAccess } from "./access.ts";
+import { accessInputs, adminAccess, adminsSection } from "./access.ts";
 import { adminServices } from "./services.ts";
 import { adminSchedule } from "./schedule.ts";
 import { adminInsight } from "./insight.ts";
@@ -16,8 +25,8 @@ import { adminInsight } from "./insight.ts";
 /** The admin features. */
 export const adminFeature = new Composer<BotContext>();
 
-/** The sections of the admin menu, in order; each maps to a locale key admin.section_<id>. */
-export const ADMIN_SECTIONS = [
+/** The menu, in order (two to a row); a section not yet in SECTIONS routes itself. */
+const MENU: SectionId[] = [
   "bookings",
   "services",
   "staff",
@@ -26,14 +35,20 @@ export const ADMIN_SECTIONS = [
   "feedback",
   "audit",
   "admins",
-] as const;
+];
+
+/** The sections opened through the table. */
+const SECTIONS: AdminSection[] = [adminsSection];
+
+/** Every admin text dialog: kind → role and handler. */
+const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = { ...accessInputs };
 
 /** Shows the admin menu. */
 export async function showAdminMenu(ctx: BotContext): Promise<void> {
   const rows: Buttons = [];
-  for (let i = 0; i < ADMIN_SECTIONS.length; i += 2) {
+  for (let i = 0; i < MENU.length; i += 2) {
     rows.push(
-      ADMIN_SECTIONS.slice(i, i + 2).map((section) =>
+      MENU.slice(i, i + 2).map((section) =>
         button(ctx.t(`admin.section_${section}`), cb.adminSection.pack({ section }))
       ),
     );
@@ -46,31 +61,40 @@ export async function showAdminMenu(ctx: BotContext): Promise<void> {
   );
 }
 
-adminFeature.command("admin", async (ctx) => {
+async function openMenu(ctx: BotContext): Promise<void> {
   if (!(await requireRole(ctx, "viewer"))) return;
+  await ack(ctx);
+  endInput(ctx);
   ctx.session.step = "idle";
-  ctx.session.admin = undefined;
   await showAdminMenu(ctx);
-});
+}
+
+adminFeature.command("admin", openMenu);
 
 adminFeature.callbackQuery(cb.menu.filter, async (ctx, next) => {
   if (cb.menu.unpack(ctx.callbackQuery.data)?.item !== "admin") return next();
-  if (!(await requireRole(ctx, "viewer"))) return;
-  await ack(ctx);
-  ctx.session.step = "idle";
-  ctx.session.admin = undefined;
-  await showAdminMenu(ctx);
+  await openMenu(ctx);
 });
 
 adminFeature.callbackQuery(cb.adminSection.filter, async (ctx, next) => {
-  if (!(await requireRole(ctx, "viewer"))) return;
-  if (cb.adminSection.unpack(ctx.callbackQuery.data)?.section === "menu") {
-    await ack(ctx);
-    ctx.session.step = "idle";
-    ctx.session.admin = undefined;
-    return showAdminMenu(ctx);
-  }
-  return next();
+  const id = cb.adminSection.unpack(ctx.callbackQuery.data)?.section;
+  if (id === "menu") return openMenu(ctx);
+  const section = SECTIONS.find((s) => s.id === id);
+  if (!section) return next();
+  if (!(await requireRole(ctx, section.need))) return;
+  await ack(ctx);
+  endInput(ctx);
+  await section.open(ctx);
+});
+
+// The one text router of the admin dialogs: commands always pass, so /cancel and /admin work.
+adminFeature.on("message:text", async (ctx, next) => {
+  const input = pendingInput(ctx);
+  if (!input || ctx.message.text.startsWith("/")) return next();
+  const route = INPUTS[input.kind] as InputRoute<typeof input.kind> | undefined;
+  if (!route) return next();
+  if (!(await requireRole(ctx, route.need))) return endInput(ctx);
+  await route.handle(ctx, input, ctx.message.text.trim());
 });
 
 adminFeature.use(adminBookings, adminAccess, adminServices, adminSchedule, adminInsight);

@@ -1,0 +1,73 @@
+/**
+ * What an admin's next text message means: one typed union for every admin dialog, kept in
+ * `session.admin` while `session.step` is "admin_input". Each section owns its block below and
+ * its routes (`InputRoutes` in kit.ts); admin/mod.ts joins the routes into the one text router, and the
+ * compiler refuses a kind without a route.
+ */
+// --- bookings ("ab_") -------------------------------------------------------------------
+/** Texts the bookings section waits for. */
+export type BookingsInput =
+  | { kind: "ab_date" }
+  | { kind: "ab_search" }
+  | { kind: "ab_period"; st: string }
+  | { kind: "ab_export" }
+  | { kind: "ab_move_date"; id: number }
+  | { kind: "ab_name"; id: number }
+  | { kind: "ab_phone"; id: number }
+  | { kind: "ab_reason"; id: number }
+  | { kind: "ab_group_reason"; date: string; n: number };
+
+// --- services ("as_") -------------------------------------------------------------------
+/** A service being created step by step. */
+export interface ServiceDraft {
+  name?: string;
+  description?: string;
+  duration?: number;
+  price?: number | null;
+  order?: number | null;
+}
+/** The steps of the service creation dialog. */
+export type NewServiceStep = "name" | "desc" | "dur" | "price" | "order" | "active";
+/** Fields of a service edited by text. */
+export type ServiceTextField = "name" | "desc" | "dur" | "price" | "order";
+/** Texts the services section waits for. */
+export type ServicesInput =
+  | { kind: "as_new"; step: NewServiceStep; draft: ServiceDraft }
+  | { kind: "as_edit"; id: number; f: ServiceTextField };
+
+// --- masters ("am_") and schedule ("ah_") -----------------------------------------------
+/** Texts the masters section waits for. */
+export type StaffInput = { kind: "am_new" } | { kind: "am_rename"; id: number };
+/** Texts the schedule section waits for; `s` is a master's id (0 = the default master). */
+export type ScheduleInput =
+  | { kind: "ah_hours"; s: number; wd: number }
+  | { kind: "ah_break"; s: number; wd: number }
+  | { kind: "ah_dayoff"; s: number; m: number }
+  | { kind: "ah_rule"; r: string };
+
+// --- admins ("aa_") ---------------------------------------------------------------------
+/** Texts the admins section waits for. */
+export type AccessInput = { kind: "aa_add_id" };
+
+// --- feedback ("af_") and audit log ("al_") ---------------------------------------------
+/** Texts the feedback and audit screens wait for (they keep the filter they came from). */
+export type InsightInput =
+  | { kind: "af_dates"; s: number }
+  | { kind: "al_booking"; a: number }
+  | { kind: "al_actor"; e: string; b: number };
+
+// ----------------------------------------------------------------------------------------
+/** Every admin dialog input. */
+export type AdminInput =
+  | BookingsInput
+  | ServicesInput
+  | StaffInput
+  | ScheduleInput
+  | AccessInput
+  | InsightInput;
+
+/** The kinds of admin input. */
+export type InputKind = AdminInput["kind"];
+
+/** The input of one kind. */
+export type InputOf<K extends InputKind> = Extract<AdminInput, { kind: K }>;
