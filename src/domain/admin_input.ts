@@ -1,6 +1,6 @@
 /** Parsing what admins type: service fields, time ranges, dates and whole numbers. */
 import type { MinuteSpan } from "./slots.ts";
-import { formatMinute, parseIsoDate, parseMinute } from "./time.ts";
+import { formatMinute, parseMinute } from "./time.ts";
 
 /** Why an admin's input was refused (each maps to a locale key of the admin sections). */
 export type AdminInputProblem =
@@ -11,7 +11,8 @@ export type AdminInputProblem =
   | "price_format"
   | "range_format"
   | "range_order"
-  | "date_format";
+  | "date_format"
+  | "period_long";
 
 /** A parsed value or the reason it was refused. */
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: AdminInputProblem };
@@ -92,24 +93,6 @@ export function parseTimeRange(text: string): Parsed<MinuteSpan> {
 /** "09:00–18:00" of a span of minutes. */
 export function formatSpan(span: MinuteSpan): string {
   return `${formatMinute(span.start)}–${formatMinute(span.end)}`;
-}
-
-/** A calendar date typed as YYYY-MM-DD or DD.MM.YYYY (also D.M.YYYY, DD/MM/YYYY). */
-export function parseDayInput(text: string): Parsed<Temporal.PlainDate> {
-  const trimmed = text.trim();
-  const iso = parseIsoDate(trimmed);
-  if (iso) return { ok: true, value: iso };
-  const match = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/.exec(trimmed);
-  if (!match) return { ok: false, problem: "date_format" };
-  try {
-    const value = Temporal.PlainDate.from(
-      { year: Number(match[3]), month: Number(match[2]), day: Number(match[1]) },
-      { overflow: "reject" },
-    );
-    return { ok: true, value };
-  } catch {
-    return { ok: false, problem: "date_format" };
-  }
 }
 
 /** Splits "2026-12-31 New Year" into the date part and the optional rest. */

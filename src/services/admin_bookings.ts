@@ -1,8 +1,9 @@
 /**
- * Admin work on bookings that knows nothing of Telegram: the dates admins type, periods,
+ * Admin work on bookings that knows nothing of Telegram: periods,
  * soft delete, cancelling a whole day, a throttled notification loop and the CSV export.
  */
 import { CSV_BOM, csvLine, guardFormula } from "../domain/csv.ts";
+import type { DatePeriod } from "../domain/date_input.ts";
 import { dayBounds } from "../domain/time.ts";
 import { audit } from "../db/audit_repo.ts";
 import {
@@ -26,55 +27,8 @@ export class AdminBookingError extends Error {
   }
 }
 
-/** A span of local dates, both ends included. */
-export interface DatePeriod {
-  from: Temporal.PlainDate;
-  to: Temporal.PlainDate;
-}
-
 /** Named periods an admin picks with one button. */
 export type PeriodPreset = "today" | "week" | "month";
-
-/** The longest period an admin may type (about ten years). */
-export const MAX_PERIOD_DAYS = 3700;
-
-const DATE_PATTERN = /(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4})/g;
-
-function toDate(year: number, month: number, day: number): Temporal.PlainDate | undefined {
-  try {
-    return Temporal.PlainDate.from({ year, month, day }, { overflow: "reject" });
-  } catch {
-    return undefined;
-  }
-}
-
-/** Parses "YYYY-MM-DD" or "DD.MM.YYYY" (surrounding spaces allowed); undefined when invalid. */
-export function parseDateInput(text: string): Temporal.PlainDate | undefined {
-  const t = text.trim();
-  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
-  if (m) return toDate(Number(m[1]), Number(m[2]), Number(m[3]));
-  m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(t);
-  if (m) return toDate(Number(m[3]), Number(m[2]), Number(m[1]));
-  return undefined;
-}
-
-/**
- * Parses a period "from – to": two dates in either format, separated by anything
- * (a dash, "..", a space). The ends may come in any order; undefined when invalid or longer
- * than MAX_PERIOD_DAYS.
- */
-export function parsePeriodInput(text: string): DatePeriod | undefined {
-  const found = text.match(DATE_PATTERN);
-  if (!found || found.length !== 2) return undefined;
-  const rest = text.replace(DATE_PATTERN, "").replace(/from|to|с|по|до|[\s\-–—.,]/giu, "");
-  if (rest !== "") return undefined;
-  const a = parseDateInput(found[0]);
-  const b = parseDateInput(found[1]);
-  if (!a || !b) return undefined;
-  const [from, to] = Temporal.PlainDate.compare(a, b) <= 0 ? [a, b] : [b, a];
-  if (from.until(to).days > MAX_PERIOD_DAYS) return undefined;
-  return { from, to };
-}
 
 /** Today, this week (Monday to Sunday) or this month around `today`. */
 export function presetPeriod(preset: PeriodPreset, today: Temporal.PlainDate): DatePeriod {

@@ -1,12 +1,8 @@
 import assert from "node:assert/strict";
+import { parseDay } from "../../src/domain/date_input.ts";
 import { openMigrated } from "../../src/db/setup.ts";
 import { FakeClock } from "../../src/domain/clock.ts";
-import {
-  parseDayInput,
-  parsePriceMinor,
-  parseTimeRange,
-  parseWholeNumber,
-} from "../../src/domain/admin_input.ts";
+import { parsePriceMinor, parseTimeRange, parseWholeNumber } from "../../src/domain/admin_input.ts";
 import { findConflicts, scheduleConflict } from "../../src/domain/schedule_conflicts.ts";
 import type { DaySchedule } from "../../src/domain/slots.ts";
 import { listAudit } from "../../src/db/audit_repo.ts";
@@ -100,12 +96,12 @@ Deno.test("admin input: prices, time ranges, dates and numbers parse or say why 
   assert.deepEqual(parseTimeRange("18:00-09:00"), { ok: false, problem: "range_order" });
   assert.deepEqual(parseTimeRange("25:00-26:00"), { ok: false, problem: "range_format" });
   assert.deepEqual(parseTimeRange("9-18"), { ok: false, problem: "range_format" });
-  const iso = parseDayInput("2026-12-31");
+  const iso = parseDay("2026-12-31");
   assert.ok(iso.ok && iso.value.toString() === "2026-12-31");
-  const dotted = parseDayInput("3.1.2027");
+  const dotted = parseDay("3.1.2027");
   assert.ok(dotted.ok && dotted.value.toString() === "2027-01-03");
-  assert.deepEqual(parseDayInput("31.02.2027"), { ok: false, problem: "date_format" });
-  assert.deepEqual(parseDayInput("tomorrow"), { ok: false, problem: "date_format" });
+  assert.deepEqual(parseDay("31.02.2027"), { ok: false, problem: "date_format" });
+  assert.deepEqual(parseDay("tomorrow"), { ok: false, problem: "date_format" });
   assert.deepEqual(parseWholeNumber(" 45 ", 5, 720), { ok: true, value: 45 });
   assert.deepEqual(parseWholeNumber("0", 5, 720), { ok: false, problem: "number_range" });
   assert.deepEqual(parseWholeNumber("4.5", 5, 720), { ok: false, problem: "number_format" });

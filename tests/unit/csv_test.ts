@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
+import { parseDay, parsePeriod } from "../../src/domain/date_input.ts";
 import { CSV_BOM, csvField, csvLine, guardFormula, parseCsv } from "../../src/domain/csv.ts";
-import {
-  parseDateInput,
-  parsePeriodInput,
-  presetPeriod,
-} from "../../src/services/admin_bookings.ts";
+import { presetPeriod } from "../../src/services/admin_bookings.ts";
 
 Deno.test("csv: plain fields stay as they are, null is empty", () => {
   assert.equal(csvField("Haircut"), "Haircut");
@@ -43,13 +40,35 @@ Deno.test("csv: what csvLine writes parses back, BOM skipped", () => {
   assert.deepEqual(parseCsv(text), rows);
 });
 
-Deno.test("dates typed by admins: ISO and DD.MM.YYYY, invalid ones refused", () => {
+/** The date read, or undefined when refused. */
+function parseDateInput(text: string, today?: Temporal.PlainDate) {
+  const parsed = parseDay(text, today);
+  return parsed.ok ? parsed.value : undefined;
+}
+
+/** The period read, or undefined when refused. */
+function parsePeriodInput(text: string) {
+  const parsed = parsePeriod(text);
+  return parsed.ok ? parsed.value : undefined;
+}
+
+Deno.test("dates typed by admins: ISO, DD.MM.YYYY and DD/MM/YYYY, invalid ones refused", () => {
   assert.equal(parseDateInput("2026-12-31")?.toString(), "2026-12-31");
   assert.equal(parseDateInput(" 31.12.2026 ")?.toString(), "2026-12-31");
   assert.equal(parseDateInput("1.2.2027")?.toString(), "2027-02-01");
   assert.equal(parseDateInput("2026-02-30"), undefined);
-  assert.equal(parseDateInput("31/12/2026"), undefined);
+  // One reader on every screen: the slashed form the schedule accepted works everywhere.
+  assert.equal(parseDateInput("31/12/2026")?.toString(), "2026-12-31");
   assert.equal(parseDateInput("tomorrow"), undefined);
+});
+
+Deno.test("dates typed by admins: a day without a year is its next occurrence", () => {
+  const today = Temporal.PlainDate.from("2026-11-30");
+  assert.equal(parseDateInput("31.12", today)?.toString(), "2026-12-31");
+  assert.equal(parseDateInput("30.11", today)?.toString(), "2026-11-30");
+  assert.equal(parseDateInput("1.1", today)?.toString(), "2027-01-01");
+  assert.equal(parseDateInput("29.02", today), undefined, "no 29 February in 2026 or 2027");
+  assert.equal(parseDateInput("31.12"), undefined, "without today a year is needed");
 });
 
 Deno.test("periods typed by admins: two dates, any order, any dash", () => {
@@ -61,6 +80,7 @@ Deno.test("periods typed by admins: two dates, any order, any dash", () => {
   assert.equal(parsePeriodInput("2026-12-01"), undefined);
   assert.equal(parsePeriodInput("2026-12-01 and 2026-12-05"), undefined);
   assert.equal(parsePeriodInput("2000-01-01 - 2026-01-01"), undefined, "too long");
+  assert.deepEqual(parsePeriod("2000-01-01 - 2026-01-01"), { ok: false, problem: "period_long" });
 });
 
 Deno.test("period presets: today, Monday-to-Sunday week, calendar month", () => {

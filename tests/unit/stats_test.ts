@@ -11,7 +11,7 @@ import {
   shiftPeriod,
   visibleRange,
 } from "../../src/domain/stats.ts";
-import { parseDateRange } from "../../src/bot/features/admin/insight.ts";
+import { parsePeriod } from "../../src/domain/date_input.ts";
 import { barChartPng, barChartSvg, digitsPath, niceScale, pngSize } from "../../src/ops/chart.ts";
 
 const date = (s: string) => Temporal.PlainDate.from(s);
@@ -141,13 +141,14 @@ Deno.test("chart: the PNG has the signature and the IHDR size asked for", async 
 
 Deno.test("feedback filter: custom periods are read from ISO or dotted dates", () => {
   const read = (text: string) => {
-    const range = parseDateRange(text);
-    return range && `${range.from}..${range.to}`;
+    const range = parsePeriod(text, { single: true });
+    return range.ok ? `${range.value.from}..${range.value.to}` : undefined;
   };
   assert.equal(read("2026-11-01 2026-11-30"), "2026-11-01..2026-11-30");
   assert.equal(read("1.11.2026 - 30.11.2026"), "2026-11-01..2026-11-30");
   assert.equal(read("03.12.2026"), "2026-12-03..2026-12-03");
-  assert.equal(read("2026-11-30 2026-11-01"), undefined, "from after to");
+  // One reader on every screen: the ends may come in any order, as on the bookings screen.
+  assert.equal(read("2026-11-30 2026-11-01"), "2026-11-01..2026-11-30");
   assert.equal(read("31.02.2026"), undefined);
   assert.equal(read("yesterday"), undefined);
   assert.equal(read("2026-11-01 2026-11-02 2026-11-03"), undefined);

@@ -24,9 +24,6 @@ import {
   AdminBookingError,
   bookingsCsv,
   cancelMany,
-  type DatePeriod,
-  parseDateInput,
-  parsePeriodInput,
   periodBounds,
   type PeriodPreset,
   presetPeriod,
@@ -36,6 +33,8 @@ import {
 import { type Actor, BookingError, type StaffSlot } from "../../../services/booking_service.ts";
 import { type CallbackCodec, cb, codec } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
+import { today } from "./kit.ts";
+import { type DatePeriod, parseDay, parsePeriod } from "../../../domain/date_input.ts";
 import type { LocaleKey } from "../../../ui/locale_keys.ts";
 import { bookingCard, formatDate, formatTime } from "../../../ui/format.ts";
 import { escapeHtml, type Lang, type Translate } from "../../../ui/i18n.ts";
@@ -1205,10 +1204,10 @@ adminBookings.on("message:text", async (ctx, next) => {
   };
   switch (kind) {
     case "ab_date": {
-      const date = parseDateInput(text);
-      if (!date) return again("admin_bookings.bad_date");
+      const date = parseDay(text, today(ctx));
+      if (!date.ok) return again("admin_bookings.bad_date");
       clearInput(ctx);
-      return showDay(ctx, date, 0);
+      return showDay(ctx, date.value, 0);
     }
     case "ab_search": {
       if ([...text].length < 2 || [...text].length > 100) {
@@ -1220,20 +1219,21 @@ adminBookings.on("message:text", async (ctx, next) => {
     }
     case "ab_period":
     case "ab_export": {
-      const period = parsePeriodInput(text);
-      if (!period) return again("admin_bookings.bad_period");
+      const parsed = parsePeriod(text, { today: today(ctx) });
+      if (!parsed.ok) return again("admin_bookings.bad_period");
+      const period = parsed.value;
       const st = statusFilter.safeParse(state?.st).data ?? "all";
       clearInput(ctx);
       return kind === "ab_period" ? showList(ctx, st, period, 0) : exportPeriod(ctx, period, st);
     }
     case "ab_move_date": {
-      const date = parseDateInput(text);
-      if (!date) return again("admin_bookings.bad_date");
+      const date = parseDay(text, today(ctx));
+      if (!date.ok) return again("admin_bookings.bad_date");
       clearInput(ctx);
       const b = await loadBooking(ctx, id);
       if (!b) return;
       if (b.status !== "active") return showCard(ctx, b, ctx.t("errors.not_active"));
-      return showMoveDay(ctx, b, date);
+      return showMoveDay(ctx, b, date.value);
     }
     case "ab_name":
     case "ab_phone": {

@@ -20,12 +20,14 @@ import {
   type PeriodKind,
   shiftPeriod,
 } from "../../../domain/stats.ts";
-import { dayBounds, localDate, parseIsoDate } from "../../../domain/time.ts";
+import { dayBounds, parseIsoDate } from "../../../domain/time.ts";
 import { anonymiseName } from "../../../domain/validation.ts";
 import { barChartPng } from "../../../ops/chart.ts";
 import { type PeriodStats, periodStats } from "../../../services/stats.ts";
 import { cb, codec } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
+import { today } from "./kit.ts";
+import { parsePeriod } from "../../../domain/date_input.ts";
 import type { LocaleKey } from "../../../ui/locale_keys.ts";
 import { formatDate, formatMonth, formatPrice } from "../../../ui/format.ts";
 import { escapeHtml, type Lang } from "../../../ui/i18n.ts";
@@ -104,10 +106,6 @@ function endInput(ctx: BotContext): void {
     ctx.session.admin = undefined;
     if (ctx.session.step === "admin_input") ctx.session.step = "idle";
   }
-}
-
-function today(ctx: BotContext): Temporal.PlainDate {
-  return localDate(ctx.deps.clock.now(), ctx.config.timeZone);
 }
 
 function percentText(value: number | undefined): string {
@@ -462,24 +460,6 @@ adminInsight.callbackQuery(insightCb.feedback.filter, async (ctx) => {
   await showFeedback(ctx, st);
 });
 
-/** Reads "2026-11-01 2026-11-30" or "01.11.2026 - 30.11.2026" (one date: one day). */
-export function parseDateRange(
-  text: string,
-): { from: Temporal.PlainDate; to: Temporal.PlainDate } | undefined {
-  const tokens = text.match(/\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4}/g) ?? [];
-  if (tokens.length < 1 || tokens.length > 2) return undefined;
-  const dates = tokens.map((token) => {
-    const dotted = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(token);
-    const iso = dotted
-      ? `${dotted[3]}-${dotted[2].padStart(2, "0")}-${dotted[1].padStart(2, "0")}`
-      : token;
-    return parseIsoDate(iso);
-  });
-  const [from, to = from] = dates;
-  if (!from || !to || Temporal.PlainDate.compare(from, to) > 0) return undefined;
-  return { from, to };
-}
-
 // ---------------------------------------------------------------------------------------
 // Audit log
 
@@ -689,7 +669,8 @@ adminInsight.on("message:text", async (ctx, next) => {
   }
   const text = ctx.message.text.trim();
   if (kind === "af_dates") {
-    const range = parseDateRange(text);
+    const parsed = parsePeriod(text, { single: true, today: today(ctx) });
+    const range = parsed.ok ? parsed.value : undefined;
     if (!range) {
       await ctx.reply(ctx.t("admin_insight.fb_bad_dates"));
       return;

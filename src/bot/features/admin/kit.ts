@@ -83,6 +83,11 @@ export function endInput(ctx: BotContext): void {
   ctx.session.admin = undefined;
 }
 
+/** Today's date in the business time zone. */
+export function today(ctx: BotContext): Temporal.PlainDate {
+  return ctx.deps.bookings.today();
+}
+
 /** `text` under a one-line notice ("✅ Saved"), or `text` alone. */
 export function withNotice(notice: string | undefined, text: string): string {
   return notice ? `${notice}\n\n${text}` : text;

@@ -11,7 +11,6 @@ import { getRules, listBreaks, listWorkingHours } from "../../../db/schedule_rep
 import {
   formatSpan,
   isSkipWord,
-  parseDayInput,
   parseTimeRange,
   parseWholeNumber,
   splitDayAndReason,
@@ -32,6 +31,8 @@ import {
 } from "../../../services/schedule_admin.ts";
 import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
+import { today } from "./kit.ts";
+import { parseDay } from "../../../domain/date_input.ts";
 import { formatDate } from "../../../ui/format.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
 import { hasRole, requireRole } from "./access_control.ts";
@@ -66,10 +67,6 @@ const DAYS_OFF_SHOWN = 20;
 
 function act(ctx: BotContext) {
   return { actorId: ctx.from!.id, now: ctx.deps.clock.now() };
-}
-
-function today(ctx: BotContext): Temporal.PlainDate {
-  return ctx.deps.bookings.today();
 }
 
 /** The master a screen is about: the given one, or the default with 0. */
@@ -487,7 +484,7 @@ adminSchedule.on("message:text", async (ctx, next) => {
       case "ah_dayoff": {
         const m = Number(a.m ?? 0);
         const { day, reason } = splitDayAndReason(text);
-        const parsed = parseDayInput(day);
+        const parsed = parseDay(day, today(ctx));
         if (!parsed.ok) return askDayOff(ctx, s, m, inputProblemText(ctx, parsed.problem));
         const staffId = m === 1 ? s : null;
         addDayOffEntry(ctx.deps.db, { day: parsed.value, staffId, reason }, today(ctx), act(ctx));
