@@ -36,6 +36,23 @@ async function tree(dir: string): Promise<string[]> {
   return out.sort();
 }
 
+Deno.test("cli: --version prints the deno.json version; --help names it and the commands", async () => {
+  const declared = JSON.parse(
+    await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
+  ).version;
+  assert.match(declared, /^\d+\.\d+\.\d+/);
+  for (const flag of ["--version", "-V"]) {
+    const r = await cli([flag]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${declared}\n`);
+  }
+  const help = await cli(["--help"]);
+  assert.equal(help.code, 0);
+  assert.ok(help.stdout.startsWith(`booking-bot ${declared}\n`), help.stdout);
+  assert.match(help.stdout, /--version/);
+  assert.match(help.stdout, /migrate down \[N\]/);
+});
+
 Deno.test("cli: start without BOT_TOKEN explains how to get one and exits 2", async () => {
   await withDir(async (dir) => {
     const r = await cli(["start"], { DATA_DIR: dir });
