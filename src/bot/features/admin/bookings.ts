@@ -966,6 +966,8 @@ async function exportPeriod(ctx: BotContext, period: DatePeriod, st: StatusFilte
       "status",
       "reason",
       "created",
+      "duration",
+      "price",
     ]
       .map((c) => t(`admin_bookings.csv_${c}`)),
     status: (s: BookingStatus) => statusWord(t, s),
