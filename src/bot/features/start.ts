@@ -3,7 +3,7 @@ import { Composer } from "grammy";
 import { setUserLanguage } from "../../db/users_repo.ts";
 import { cb } from "../callback_data.ts";
 import type { BotContext } from "../context.ts";
-import { type Lang, translator } from "../i18n.ts";
+import { LANGUAGE_INFO, LANGUAGES, translator } from "../i18n.ts";
 import { initialSession } from "../session.ts";
 import { ack, button, type Buttons, show } from "../ui.ts";
 import { startBooking } from "./booking.ts";
@@ -82,10 +82,7 @@ startFeature.command("my", (ctx) => showMyBookings(ctx, "up", 0));
 
 async function showLanguages(ctx: BotContext): Promise<void> {
   await show(ctx, ctx.t("common.choose_language"), [
-    [
-      button("🇷🇺 Русский", cb.lang.pack({ code: "ru" })),
-      button("🇬🇧 English", cb.lang.pack({ code: "en" })),
-    ],
+    LANGUAGES.map((code) => button(LANGUAGE_INFO[code].button, cb.lang.pack({ code }))),
   ]);
 }
 
@@ -95,7 +92,7 @@ startFeature.callbackQuery(cb.lang.filter, async (ctx) => {
   const data = cb.lang.unpack(ctx.callbackQuery.data);
   if (!data) return ack(ctx, ctx.t("common.button_outdated"));
   setUserLanguage(ctx.deps.db, ctx.from.id, data.code, ctx.deps.clock.now());
-  ctx.lang = data.code as Lang;
+  ctx.lang = data.code;
   ctx.t = translator(ctx.deps.catalogs, ctx.lang);
   await ack(ctx, ctx.t("common.language_set"));
   await showMainMenu(ctx);

@@ -27,7 +27,7 @@ import { type PeriodStats, periodStats } from "../../../services/stats.ts";
 import { cb, codec } from "../../callback_data.ts";
 import type { BotContext } from "../../context.ts";
 import { formatDate, formatMonth, formatPrice } from "../../format.ts";
-import { escapeHtml, type Lang } from "../../i18n.ts";
+import { escapeHtml, intlLocale, type Lang } from "../../i18n.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
 import { requireRole } from "./access_control.ts";
 
@@ -90,8 +90,6 @@ const AUDIT_PAGE = 6;
 const CAPTION_LIMIT = 1000;
 const CHART_SIZE = { width: 960, height: 480 };
 
-const LOCALE: Record<Lang, string> = { ru: "ru-RU", en: "en-GB" };
-
 function backToAdminRow(ctx: BotContext) {
   return [button(ctx.t("admin.back_to_admin"), cb.adminSection.pack({ section: "menu" }))];
 }
@@ -114,11 +112,11 @@ function percentText(value: number | undefined): string {
 }
 
 function number(lang: Lang, value: number, digits = 1): string {
-  return new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: digits }).format(value);
+  return new Intl.NumberFormat(intlLocale(lang), { maximumFractionDigits: digits }).format(value);
 }
 
 function shortDate(date: Temporal.PlainDate, lang: Lang): string {
-  return new Intl.DateTimeFormat(LOCALE[lang], {
+  return new Intl.DateTimeFormat(intlLocale(lang), {
     day: "2-digit",
     month: "2-digit",
     year: "numeric",
@@ -140,7 +138,7 @@ function periodLabel(ctx: BotContext, period: Period): string {
     return formatMonth(period.start.toPlainYearMonth(), ctx.lang);
   }
   const last = period.end.subtract({ days: 1 });
-  const f = new Intl.DateTimeFormat(LOCALE[ctx.lang], {
+  const f = new Intl.DateTimeFormat(intlLocale(ctx.lang), {
     day: "numeric",
     month: "short",
     year: "numeric",
@@ -495,7 +493,7 @@ function userLabel(ctx: BotContext, id: number): string {
 }
 
 function stamp(ctx: BotContext, instant: number): string {
-  return new Intl.DateTimeFormat(LOCALE[ctx.lang], {
+  return new Intl.DateTimeFormat(intlLocale(ctx.lang), {
     timeZone: ctx.config.timeZone,
     day: "2-digit",
     month: "2-digit",
