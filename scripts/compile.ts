@@ -4,10 +4,9 @@
  */
 import { VERSION } from "../src/version.ts";
 
-const root = new URL("../", import.meta.url);
-const output = `dist/booking-bot-${VERSION}`;
-const { code } = await new Deno.Command(Deno.execPath(), {
-  args: [
+/** The `deno compile` arguments for a version, with extra flags placed before the entry point. */
+export function compileArgs(version: string, extra: string[] = []): string[] {
+  return [
     "compile",
     "--allow-all",
     "--include",
@@ -15,13 +14,20 @@ const { code } = await new Deno.Command(Deno.execPath(), {
     "--include",
     "locales",
     "--output",
-    output,
-    ...Deno.args,
+    `dist/booking-bot-${version}`,
+    ...extra,
     "src/main.ts",
-  ],
-  cwd: root,
-  stdout: "inherit",
-  stderr: "inherit",
-}).output();
-if (code === 0) console.log(`Built ${output}`);
-Deno.exit(code);
+  ];
+}
+
+if (import.meta.main) {
+  const args = compileArgs(VERSION, Deno.args);
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: new URL("../", import.meta.url),
+    stdout: "inherit",
+    stderr: "inherit",
+  }).output();
+  if (code === 0) console.log(`Built dist/booking-bot-${VERSION}`);
+  Deno.exit(code);
+}
