@@ -5,7 +5,9 @@ COPY deno.json deno.lock ./
 COPY src ./src
 COPY migrations ./migrations
 COPY locales ./locales
-RUN deno install --frozen && deno task compile
+COPY scripts ./scripts
+# The binary is named after the version (dist/booking-bot-<version>); the image calls it booking-bot.
+RUN deno install --frozen && deno task compile && mv dist/booking-bot-* dist/booking-bot
 
 # Stage 2: a slim runtime with just the binary and a data volume.
 FROM debian:bookworm-slim

@@ -1,5 +1,6 @@
 /** The environment contract of DESIGN.md, parsed once at start and passed down. */
 import { z } from "zod";
+import { VERSION } from "./version.ts";
 
 /** Log levels from least to most severe. */
 export const LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] as const;
@@ -124,6 +125,8 @@ const envSchema = z.object({
 
 /** The parsed configuration every part of the program receives. */
 export interface Config {
+  /** This release's version (from deno.json, not the environment), for logs and /healthz. */
+  version: string;
   botToken?: string;
   adminIds: number[];
   apiRoot: string;
@@ -177,6 +180,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   if (extra.length) throw new ConfigError(extra);
   const dataDir = e.DATA_DIR;
   return {
+    version: VERSION,
     botToken: e.BOT_TOKEN,
     adminIds: e.ADMIN_IDS,
     apiRoot: e.TELEGRAM_API_ROOT,

@@ -13,8 +13,11 @@ import { systemClock } from "./domain/clock.ts";
 import { loadDemoData } from "./services/demo_data.ts";
 import { runOpsCommand, UsageError } from "./ops/commands.ts";
 import { DatabaseUnreadableError, NoValidBackupError } from "./ops/backup.ts";
+import { VERSION } from "./version.ts";
 
-const USAGE = `Usage: deno task bot <command>   (or: booking-bot <command>)
+const USAGE = `booking-bot ${VERSION}
+
+Usage: deno task bot <command>   (or: booking-bot <command>)
 
 Commands:
   start                      run the bot (needs BOT_TOKEN)
@@ -29,6 +32,10 @@ Commands:
   jobs run NAME              run one job now (see 'jobs list')
   jobs list                  list the jobs
   demo-data                  add sample services and a Mon-Fri schedule (idempotent)
+
+Options:
+  --version, -V              print the version and exit
+  --help, -h                 print this help and exit
 `;
 
 /** Prints and exits; separated for readability of the command handlers. */
@@ -115,6 +122,10 @@ To get a token:
 /** Runs one CLI invocation; returns the exit code. */
 export async function main(args: string[]): Promise<number> {
   const [command, ...rest] = args;
+  if (command === "--version" || command === "-V" || command === "version") {
+    console.log(VERSION);
+    return 0;
+  }
   if (!command || command === "--help" || command === "-h" || command === "help") {
     console.log(USAGE);
     return command ? 0 : 2;

@@ -48,7 +48,11 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     file: config.logFile,
     onCritical: (message) => critical.tellOwners?.(message),
   });
-  logger.info("Starting", { dataDir: config.dataDir, timeZone: config.timeZone });
+  logger.info("Starting", {
+    version: config.version,
+    dataDir: config.dataDir,
+    timeZone: config.timeZone,
+  });
 
   let health;
   try {

@@ -36,7 +36,9 @@ export interface Booking {
   confirmedAt: number | null;
   deletedAt: number | null;
   serviceName: string;
+  /** Minutes as booked: (end - start) / 60000, a generated column since migration 0002. */
   durationMinutes: number;
+  /** The price as booked, in minor units; null when the service had no price then. */
   priceMinor: number | null;
   staffName: string;
 }
@@ -50,6 +52,8 @@ export interface NewBooking {
   end: number;
   clientName: string;
   phone: string;
+  /** The service's price at booking time (minor units); omitted: the service's price now. */
+  priceMinor?: number | null;
 }
 
 /** The query of a Booking row (with service and staff names); append WHERE/ORDER BY. */
@@ -60,7 +64,7 @@ export const BOOKING_SELECT = `SELECT b.id, b.user_id AS userId, b.service_id AS
   b.reminder_day_sent_at AS reminderDaySentAt, b.reminder_hour_sent_at AS reminderHourSentAt,
   b.feedback_requested_at AS feedbackRequestedAt, b.confirmed_at AS confirmedAt,
   b.deleted_at AS deletedAt, s.name AS serviceName,
-  (b.end_at - b.start_at) / 60000 AS durationMinutes, s.price_minor AS priceMinor,
+  b.duration_minutes AS durationMinutes, b.price_minor AS priceMinor,
   st.name AS staffName
   FROM bookings b JOIN services s ON s.id = b.service_id JOIN staff st ON st.id = b.staff_id`;
 
@@ -70,9 +74,20 @@ export function insertBooking(db: Db, b: NewBooking, now: number): number {
     stmt(
       db,
       `INSERT INTO bookings (user_id, service_id, staff_id, start_at, end_at, client_name, phone,
-         status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
-    ).run(b.userId, b.serviceId, b.staffId, b.start, b.end, b.clientName, b.phone, now, now)
-      .lastInsertRowid,
+         price_minor, status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
+    ).run(
+      b.userId,
+      b.serviceId,
+      b.staffId,
+      b.start,
+      b.end,
+      b.clientName,
+      b.phone,
+      b.priceMinor ?? null,
+      now,
+      now,
+    ).lastInsertRowid,
   );
 }
 
@@ -208,6 +223,8 @@ export interface BookingChanges {
   staffId?: number;
   start?: number;
   end?: number;
+  /** The price as booked; changes only with the service (admin editor). */
+  priceMinor?: number | null;
   clientName?: string;
   phone?: string;
   status?: BookingStatus;
@@ -226,6 +243,7 @@ const CHANGE_COLUMNS: Record<keyof BookingChanges, string> = {
   staffId: "staff_id",
   start: "start_at",
   end: "end_at",
+  priceMinor: "price_minor",
   clientName: "client_name",
   phone: "phone",
   status: "status",

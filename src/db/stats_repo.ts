@@ -32,25 +32,26 @@ export interface ServiceFigures {
   kept: number;
   /** Minutes taken in the staff's time by kept bookings. */
   bookedMinutes: number;
-  /** Sum of the current price of active and completed bookings; null when the service has no price. */
+  /** Sum of the booked prices of active and completed bookings; null when none carries a price. */
   revenueMinor: number | null;
 }
 
 /**
- * Per service: bookings, kept bookings, booked minutes and revenue (current price of the
- * service times its active and completed bookings), most booked first.
+ * Per service: bookings, kept bookings, booked minutes and revenue (the prices the active and
+ * completed bookings were booked at, not the service's price today), most booked first.
  */
 export function serviceFigures(db: Db, from: number, to: number): ServiceFigures[] {
   const rows = stmt(
     db,
     `SELECT g.service_id AS serviceId, s.name AS name, g.n AS bookings, g.kept AS kept,
        g.ms AS bookedMs,
-       CASE WHEN s.price_minor IS NULL THEN NULL ELSE s.price_minor * g.paid END AS revenueMinor
+       CASE WHEN g.priced = 0 THEN NULL ELSE g.revenue END AS revenueMinor
      FROM (
        SELECT service_id, count(*) AS n,
          sum(status <> 'cancelled') AS kept,
          sum(CASE WHEN status <> 'cancelled' THEN end_at - start_at ELSE 0 END) AS ms,
-         sum(status IN ('active', 'completed')) AS paid
+         count(price_minor) AS priced,
+         total(CASE WHEN status IN ('active', 'completed') THEN price_minor END) AS revenue
        FROM bookings
        WHERE start_at >= ? AND start_at < ? AND deleted_at IS NULL
        GROUP BY service_id

@@ -18,7 +18,17 @@ export type AdminInputProblem =
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: AdminInputProblem };
 
 /** Words that mean "leave this empty" in the step-by-step dialogs. */
-const SKIP_WORDS = new Set(["skip", "-", "—", "нет", "пропустить", "none", "no"]);
+const SKIP_WORDS = new Set([
+  "skip",
+  "-",
+  "—",
+  "нет",
+  "пропустить",
+  "ні",
+  "пропустити",
+  "none",
+  "no",
+]);
 
 /** True when the admin typed a word meaning "skip this field". */
 export function isSkipWord(text: string): boolean {

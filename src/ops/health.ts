@@ -1,6 +1,7 @@
 /** The HTTP server for `/healthz` (liveness for Docker and monitors) and `/metrics` (Prometheus). */
 import type { Logger } from "./log.ts";
 import { METRICS_CONTENT_TYPE } from "./metrics.ts";
+import { VERSION } from "../version.ts";
 
 /** How updates arrive and whether they still do. */
 export interface UpdatesStatus {
@@ -16,6 +17,15 @@ export interface HealthChecks {
   database(): boolean | Promise<boolean>;
   /** The update loop's state. */
   updates(): UpdatesStatus | Promise<UpdatesStatus>;
+  /** Whole seconds the process has run; default: since the process started (monotonic). */
+  uptimeSeconds?(): number;
+  /** The release shown; default: the version in deno.json. */
+  version?: string;
+}
+
+/** Whole seconds since this process started, from the monotonic clock (not wall time). */
+export function processUptimeSeconds(): number {
+  return Math.floor(performance.now() / 1000);
 }
 
 /** Options of startHealthServer. */
@@ -48,6 +58,10 @@ export interface HealthBody {
   mode: "polling" | "webhook" | "unknown";
   alive: boolean;
   lastUpdateAt?: number;
+  /** The release that runs (deno.json `version`). */
+  version: string;
+  /** Whole seconds since the process started. */
+  uptimeSeconds: number;
 }
 
 /** Runs the checks and builds the `/healthz` body; a check that throws counts as failed. */
@@ -70,8 +84,12 @@ export async function evaluateHealth(checks: HealthChecks, logger?: Logger): Pro
     database,
     mode: updates?.mode ?? "unknown",
     alive,
+    version: "",
+    uptimeSeconds: 0,
   };
   if (updates?.lastUpdateAt !== undefined) body.lastUpdateAt = updates.lastUpdateAt;
+  body.version = checks.version ?? VERSION;
+  body.uptimeSeconds = (checks.uptimeSeconds ?? processUptimeSeconds)();
   return body;
 }
 

@@ -143,7 +143,10 @@ export async function throttledEach<T>(
 
 /** The texts of an export in the admin's language. */
 export interface ExportLabels {
-  /** Column titles: id, date, time, end, service, master, name, phone, status, reason, created. */
+  /**
+   * Column titles: id, date, time, end, service, master, name, phone, status, reason, created,
+   * duration and price (both as booked).
+   */
   header: readonly string[];
   /** The word for a status. */
   status: (status: BookingStatus) => string;
@@ -223,7 +226,19 @@ export function bookingCsvLine(
     labels.status(b.status),
     b.cancelReason === null ? null : guardFormula(b.cancelReason),
     `${created.date} ${created.time}`,
+    b.durationMinutes,
+    b.priceMinor === null ? null : csvAmount(b.priceMinor),
   ]);
+}
+
+/**
+ * A price in minor units as a number a spreadsheet sums: "1500", or "1500,50" with the decimal
+ * comma of the Russian regional settings the semicolon-separated file is made for.
+ */
+export function csvAmount(priceMinor: number): string {
+  const whole = Math.trunc(priceMinor / 100);
+  const cents = Math.abs(priceMinor % 100);
+  return cents === 0 ? String(whole) : `${whole},${String(cents).padStart(2, "0")}`;
 }
 
 /**

@@ -273,6 +273,7 @@ export class BookingService {
           end: input.start + service.durationMinutes * 60_000,
           clientName: name.value,
           phone: phone.value,
+          priceMinor: service.priceMinor,
         }, now);
         rememberContact(this.db, input.userId, name.value, phone.value, now);
         this.auditBooking(id, {
@@ -377,8 +378,10 @@ export class BookingService {
       return writeTransaction(this.db, () => {
         const booking = this.ownBooking(bookingId, actor);
         this.assertClientMayChange(booking, actor);
-        const service = target.serviceId !== undefined && target.serviceId !== booking.serviceId
-          ? this.bookableService(target.serviceId)
+        const serviceChanges = target.serviceId !== undefined &&
+          target.serviceId !== booking.serviceId;
+        const service = serviceChanges
+          ? this.bookableService(target.serviceId!)
           : getService(this.db, booking.serviceId)!;
         const staffChoice = target.staff ?? booking.staffId;
         const staffId = this.pickStaff(staffChoice, service, target.start, booking.id);
@@ -387,6 +390,8 @@ export class BookingService {
           end: target.start + service.durationMinutes * 60_000,
           staffId,
           serviceId: service.id,
+          // A move keeps the price the client booked at; another service brings its own price.
+          priceMinor: serviceChanges ? service.priceMinor : booking.priceMinor,
           // A moved visit deserves fresh reminders.
           reminderDaySentAt: null,
           reminderHourSentAt: null,
@@ -407,6 +412,7 @@ export class BookingService {
         log("start", new Date(booking.start).toISOString(), new Date(target.start).toISOString());
         log("staff_id", booking.staffId, staffId);
         log("service_id", booking.serviceId, service.id);
+        log("price_minor", booking.priceMinor, changes.priceMinor);
         return getBooking(this.db, booking.id)!;
       });
     } catch (error) {

@@ -4,6 +4,7 @@
  * the codec, so they cannot drift; anything that does not parse is "out of date".
  */
 import { z } from "zod";
+import { LANGUAGES } from "./i18n.ts";
 
 const int = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -97,6 +98,6 @@ export const cb = {
   skipComment: codec("fs", { id: int }),
   /** Admin: open a section of the admin menu. */
   adminSection: codec("ad", { section: word }),
-  /** Language choice. */
-  lang: codec("lg", { code: z.enum(["ru", "en"]) }),
+  /** Language choice: any language the bot speaks. */
+  lang: codec("lg", { code: z.enum(LANGUAGES) }),
 } as const;

@@ -1,8 +1,6 @@
 /** Rendering dates, times, prices and bookings for people, in their language. */
 import type { Booking } from "../db/bookings_repo.ts";
-import { escapeHtml, type Lang, type Translate } from "./i18n.ts";
-
-const LOCALE: Record<Lang, string> = { ru: "ru-RU", en: "en-GB" };
+import { escapeHtml, intlLocale, type Lang, type Translate } from "./i18n.ts";
 
 // Intl formatters are costly to build and immutable: one per language, zone and style.
 const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
@@ -25,7 +23,7 @@ export function formatDate(
     ? value
     : value.toZonedDateTime({ timeZone, plainTime: "12:00" }).epochMilliseconds;
   return cached(`date|${lang}|${timeZone}`, () =>
-    new Intl.DateTimeFormat(LOCALE[lang], {
+    new Intl.DateTimeFormat(intlLocale(lang), {
       timeZone,
       weekday: "short",
       day: "numeric",
@@ -47,7 +45,7 @@ export function formatTime(instant: number, timeZone: string): string {
 
 /** "December 2026" of a year-month. */
 export function formatMonth(month: Temporal.PlainYearMonth, lang: Lang): string {
-  const text = new Intl.DateTimeFormat(LOCALE[lang], {
+  const text = new Intl.DateTimeFormat(intlLocale(lang), {
     month: "long",
     year: "numeric",
     timeZone: "UTC",
@@ -58,7 +56,7 @@ export function formatMonth(month: Temporal.PlainYearMonth, lang: Lang): string 
 
 /** Short weekday names Monday..Sunday. */
 export function weekdayNames(lang: Lang): string[] {
-  const f = new Intl.DateTimeFormat(LOCALE[lang], { weekday: "short", timeZone: "UTC" });
+  const f = new Intl.DateTimeFormat(intlLocale(lang), { weekday: "short", timeZone: "UTC" });
   // 2024-01-01 was a Monday.
   return Array.from({ length: 7 }, (_, i) => f.format(Date.UTC(2024, 0, 1 + i)));
 }
@@ -66,13 +64,16 @@ export function weekdayNames(lang: Lang): string[] {
 /** A price in minor units as money, e.g. "1 500 ₽". */
 export function formatPrice(priceMinor: number, lang: Lang, currency = "RUB"): string {
   const fraction = priceMinor % 100 === 0 ? 0 : 2;
-  return cached(`price|${lang}|${currency}|${fraction}`, () =>
-    new Intl.NumberFormat(LOCALE[lang], {
-      style: "currency",
-      currency,
-      maximumFractionDigits: fraction,
-      minimumFractionDigits: fraction,
-    })).format(priceMinor / 100);
+  return cached(
+    `price|${lang}|${currency}|${fraction}`,
+    () =>
+      new Intl.NumberFormat(intlLocale(lang), {
+        style: "currency",
+        currency,
+        maximumFractionDigits: fraction,
+        minimumFractionDigits: fraction,
+      }),
+  ).format(priceMinor / 100);
 }
 
 /** The details of a booking as an HTML block. */

@@ -7,10 +7,40 @@
 
 import type { LocaleKey, Namespace, Namespaces } from "./locale_keys.ts";
 
-/** Languages the bot speaks; the first is the fallback. */
-export const LANGUAGES = ["ru", "en"] as const;
+/** What the code needs to know about a language besides its catalogs. */
+export interface LanguageInfo {
+  /** The Intl locale for dates and numbers. */
+  intl: string;
+  /** The button in the /lang choice, in the language itself. */
+  button: string;
+}
+
+/**
+ * Languages the bot speaks: adding one is its folder locales/<code>/ (every key of ru) and one
+ * line here, the code being Telegram's language_code. The first is the fallback.
+ */
+export const LANGUAGE_INFO = {
+  ru: { intl: "ru-RU", button: "🇷🇺 Русский" },
+  en: { intl: "en-GB", button: "🇬🇧 English" },
+  uk: { intl: "uk-UA", button: "🇺🇦 Українська" },
+} as const satisfies Record<string, LanguageInfo>;
 /** One of the supported languages. */
-export type Lang = typeof LANGUAGES[number];
+export type Lang = keyof typeof LANGUAGE_INFO;
+/** The supported languages, the fallback first. */
+export const LANGUAGES = Object.keys(LANGUAGE_INFO) as [Lang, ...Lang[]];
+
+/** Whether a code is one of the supported languages. */
+export function isLang(code: string): code is Lang {
+  return Object.hasOwn(LANGUAGE_INFO, code);
+}
+
+/** The Intl locale of a language, e.g. "uk-UA". */
+export function intlLocale(lang: Lang): string {
+  return LANGUAGE_INFO[lang].intl;
+}
+
+/** Telegram languages without a catalog of their own whose speakers usually read Russian. */
+const READ_RUSSIAN = ["be", "kk"];
 
 /** Parameters of a catalog text: "{name}" placeholders. */
 export type Params = Record<string, string | number>;
@@ -64,12 +94,17 @@ export function escapeHtml(text: string): string {
   );
 }
 
-/** The language for a user: their choice, else Telegram's language_code, else Russian. */
+/**
+ * The language for a user: their choice, else Telegram's language_code ("uk", "en-US", ...)
+ * when we speak it, else Russian for Belarusian and Kazakh, English for the rest; Russian
+ * when Telegram sends no code.
+ */
 export function pickLanguage(chosen?: string | null, languageCode?: string | null): Lang {
-  if (chosen && (LANGUAGES as readonly string[]).includes(chosen)) return chosen as Lang;
+  if (chosen && isLang(chosen)) return chosen;
   if (!languageCode) return "ru";
   const base = languageCode.toLowerCase().split("-")[0];
-  return ["ru", "uk", "be", "kk"].includes(base) ? "ru" : "en";
+  if (isLang(base)) return base;
+  return READ_RUSSIAN.includes(base) ? "ru" : "en";
 }
 
 /** Builds the translate function of one language; a missing key throws (tests catch it). */

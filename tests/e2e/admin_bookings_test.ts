@@ -344,11 +344,12 @@ Deno.test("e2e admin bookings: CSV export of a period", async () => {
     const lines = text.split("\r\n");
     assert.equal(
       lines[0],
-      "№;Дата;Начало;Конец;Услуга;Мастер;Клиент;Телефон;Статус;Причина отмены;Создана",
+      "№;Дата;Начало;Конец;Услуга;Мастер;Клиент;Телефон;Статус;Причина отмены;Создана;" +
+        "Длительность, мин;Цена",
     );
     assert.equal(
       lines[1],
-      `${first.id};2026-12-02;10:00;11:00;Haircut;Master;"Анна ""Аня""; Петрова";+79161234567;подтверждена;;2026-12-01 09:00`,
+      `${first.id};2026-12-02;10:00;11:00;Haircut;Master;"Анна ""Аня""; Петрова";+79161234567;подтверждена;;2026-12-01 09:00;60;1500`,
     );
     const rows = parseCsv(text);
     assert.equal(rows.length, 3, "header and two December bookings");

@@ -66,6 +66,9 @@ Deno.test({
       assert.equal(migrate.code, 0, new TextDecoder().decode(migrate.stderr));
       const status = await run("migrate", "status");
       assert.match(new TextDecoder().decode(status.stdout), /0001 initial: applied/);
+      const version = await run("--version");
+      const declared = JSON.parse(await Deno.readTextFile(`${root}deno.json`)).version;
+      assert.equal(new TextDecoder().decode(version.stdout), `${declared}\n`);
       const check = await run("check");
       assert.equal(check.code, 0);
       const fake = await FakeBotApi.start();

@@ -238,3 +238,44 @@ Deno.test("service: with two masters 'any' picks a free one and the second booki
     await s.close();
   }
 });
+
+Deno.test("service: a booking keeps its price when the service's price changes and when moved; another service brings its own", async () => {
+  const s = await setup();
+  try {
+    const admin = { userId: 1, isAdmin: true };
+    const b = book(s.engine, 1, s.services.Haircut, at("2026-12-02T07:00:00Z")); // 10:00, 1 500
+    assert.equal(b.priceMinor, 150000);
+    assert.equal(b.durationMinutes, 60);
+    s.db.prepare("UPDATE services SET price_minor = 200000, duration_minutes = 90 WHERE id = ?")
+      .run(s.services.Haircut);
+    const later = book(s.engine, 2, s.services.Haircut, at("2026-12-03T07:00:00Z"));
+    assert.equal(later.priceMinor, 200000, "a new booking takes today's price");
+    assert.equal(later.durationMinutes, 90);
+
+    // Moved by the client: same service, the price the client booked at.
+    const moved = s.engine.rescheduleBooking(b.id, { userId: 1, isAdmin: false }, {
+      start: at("2026-12-04T07:00:00Z"),
+    });
+    assert.equal(moved.priceMinor, 150000);
+    assert.equal(moved.durationMinutes, (moved.end - moved.start) / 60_000);
+
+    // The admin editor changes the service: the new service's price and duration.
+    const beard = s.engine.rescheduleBooking(b.id, admin, {
+      start: moved.start,
+      serviceId: s.services["Beard trim"],
+    });
+    assert.equal(beard.priceMinor, 70000);
+    assert.equal(beard.durationMinutes, 30);
+    assert.equal(beard.end - beard.start, 30 * 60_000);
+    const consult = s.engine.rescheduleBooking(b.id, admin, {
+      start: moved.start,
+      serviceId: s.services.Consultation,
+    });
+    assert.equal(consult.priceMinor, null, "an unpriced service has no price");
+    const audit = listAudit(s.db, { entity: "booking", entityId: b.id, limit: 20, offset: 0 })
+      .rows.filter((r) => r.field === "price_minor").map((r) => [r.oldValue, r.newValue]);
+    assert.deepEqual(audit.sort(), [["150000", "70000"], ["70000", null]].sort());
+  } finally {
+    await s.close();
+  }
+});

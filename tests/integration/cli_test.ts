@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { compileArgs } from "../../scripts/compile.ts";
+import { VERSION } from "../../src/version.ts";
 
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
 
@@ -35,6 +37,36 @@ async function tree(dir: string): Promise<string[]> {
   await walk(dir);
   return out.sort();
 }
+
+Deno.test("cli: --version prints the deno.json version; --help names it and the commands", async () => {
+  const declared = JSON.parse(
+    await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
+  ).version;
+  assert.match(declared, /^\d+\.\d+\.\d+/);
+  for (const flag of ["--version", "-V"]) {
+    const r = await cli([flag]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `${declared}\n`);
+  }
+  const help = await cli(["--help"]);
+  assert.equal(help.code, 0);
+  assert.ok(help.stdout.startsWith(`booking-bot ${declared}\n`), help.stdout);
+  assert.match(help.stdout, /--version/);
+  assert.match(help.stdout, /migrate down \[N\]/);
+});
+
+Deno.test("compile task: the binary is named after the deno.json version", async () => {
+  const declared = JSON.parse(
+    await Deno.readTextFile(new URL("../../deno.json", import.meta.url)),
+  ).version;
+  assert.equal(VERSION, declared);
+  const args = compileArgs(VERSION, ["--target", "x86_64-unknown-linux-gnu"]);
+  assert.equal(args[args.indexOf("--output") + 1], `dist/booking-bot-${declared}`);
+  assert.deepEqual(args.slice(-3), ["--target", "x86_64-unknown-linux-gnu", "src/main.ts"]);
+  const tasks = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)))
+    .tasks;
+  assert.match(tasks.compile, /scripts\/compile\.ts/);
+});
 
 Deno.test("cli: start without BOT_TOKEN explains how to get one and exits 2", async () => {
   await withDir(async (dir) => {

@@ -3,6 +3,9 @@ import { startHealthServer, type UpdatesStatus } from "../../src/ops/health.ts";
 import { createBotMetrics, Registry } from "../../src/ops/metrics.ts";
 
 const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
+/** The version deno.json declares, read from the file itself (not through src/version.ts). */
+const DENO_JSON_VERSION: string =
+  JSON.parse(Deno.readTextFileSync(new URL("../../deno.json", import.meta.url))).version;
 
 Deno.test("port 0 without ephemeral means the server is off", () => {
   const server = startHealthServer({
@@ -17,12 +20,13 @@ Deno.test("/healthz reports 200 when healthy and 503 otherwise; /metrics; 404", 
   const metrics = createBotMetrics();
   let databaseOk = true;
   let updates: UpdatesStatus = { mode: "polling", alive: true, lastUpdateAt: T0 };
+  let uptime = 42;
   const server = startHealthServer({
     port: 0,
     ephemeral: true,
     hostname: "127.0.0.1",
     metrics,
-    checks: { database: () => databaseOk, updates: () => updates },
+    checks: { database: () => databaseOk, updates: () => updates, uptimeSeconds: () => uptime },
   });
   assert.ok(server);
   assert.ok(server.port > 0);
@@ -37,9 +41,12 @@ Deno.test("/healthz reports 200 when healthy and 503 otherwise; /metrics; 404", 
       mode: "polling",
       alive: true,
       lastUpdateAt: T0,
+      version: DENO_JSON_VERSION,
+      uptimeSeconds: 42,
     });
 
     databaseOk = false;
+    uptime = 3600;
     res = await fetch(`${base}/healthz`);
     assert.equal(res.status, 503);
     assert.deepEqual(await res.json(), {
@@ -48,6 +55,8 @@ Deno.test("/healthz reports 200 when healthy and 503 otherwise; /metrics; 404", 
       mode: "polling",
       alive: true,
       lastUpdateAt: T0,
+      version: DENO_JSON_VERSION,
+      uptimeSeconds: 3600,
     });
 
     databaseOk = true;
@@ -59,6 +68,8 @@ Deno.test("/healthz reports 200 when healthy and 503 otherwise; /metrics; 404", 
       database: true,
       mode: "webhook",
       alive: false,
+      version: DENO_JSON_VERSION,
+      uptimeSeconds: 3600,
     });
 
     // A check that throws counts as failed, not as a crash.
@@ -126,6 +137,31 @@ Deno.test("/healthz reports 200 when healthy and 503 otherwise; /metrics; 404", 
     res = await fetch(`${base}/healthz`, { method: "POST" });
     assert.equal(res.status, 405);
     await res.body?.cancel();
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("/healthz shows the deno.json version and the process uptime in whole seconds", async () => {
+  assert.match(
+    DENO_JSON_VERSION,
+    /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/,
+    "deno.json version is semver",
+  );
+  const server = startHealthServer({
+    port: 0,
+    ephemeral: true,
+    hostname: "127.0.0.1",
+    metrics: new Registry(),
+    checks: { database: () => true, updates: () => ({ mode: "polling", alive: true }) },
+  })!;
+  try {
+    const before = Math.floor(performance.now() / 1000);
+    const body = await (await fetch(`http://127.0.0.1:${server.port}/healthz`)).json();
+    const after = Math.floor(performance.now() / 1000);
+    assert.equal(body.version, DENO_JSON_VERSION);
+    assert.ok(Number.isInteger(body.uptimeSeconds), `uptime ${body.uptimeSeconds}`);
+    assert.ok(before <= body.uptimeSeconds && body.uptimeSeconds <= after);
   } finally {
     await server.shutdown();
   }

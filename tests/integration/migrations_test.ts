@@ -105,3 +105,112 @@ Deno.test("migrations: every up has a down and the trigger refuses overlaps at t
     );
     db.close();
   }));
+
+/** Migrations up to and including `version` (what an older release shipped). */
+function upTo(version: number) {
+  return loadMigrations().filter((m) => m.version <= version);
+}
+
+/** A salon's data as release 1.0.0 (schema 0001) wrote it: priced and unpriced services. */
+function fillAsVersion0001(db: ReturnType<typeof openDatabase>): void {
+  db.exec(`
+    INSERT INTO users (id, first_name, created_at, updated_at) VALUES (1, 'Anna', 0, 0), (2, 'Boris', 0, 0);
+    INSERT INTO services (id, name, duration_minutes, price_minor, created_at, updated_at)
+      VALUES (1, 'Haircut', 60, 150000, 0, 0), (2, 'Consultation', 30, NULL, 0, 0);
+    INSERT INTO bookings (id, user_id, service_id, staff_id, start_at, end_at, client_name, phone,
+        status, created_at, updated_at)
+      VALUES (1, 1, 1, 1, 3600000, 7200000, 'Anna', '+79161234567', 'completed', 0, 0),
+             (2, 2, 2, 1, 7200000, 9000000, 'Boris', '+79161234568', 'active', 0, 0),
+             (3, 1, 1, 1, 9000000, 12600000, 'Anna', '+79161234567', 'cancelled', 0, 0);
+  `);
+}
+
+function bookingRows(db: ReturnType<typeof openDatabase>) {
+  return db.prepare(
+    `SELECT id, service_id AS serviceId, start_at AS start, end_at AS end, client_name AS name,
+       status FROM bookings ORDER BY id`,
+  ).all().map((r) => ({ ...r }));
+}
+
+function priceAndDuration(db: ReturnType<typeof openDatabase>) {
+  return db.prepare("SELECT id, price_minor AS price, duration_minutes AS minutes FROM bookings")
+    .all().map((r) => ({ ...r }));
+}
+
+Deno.test("migration 0002 on a database made by 0001 with real rows: prices backfilled, rows kept", () =>
+  withDb((path) => {
+    let db = openDatabase(path);
+    migrateUp(db, 1, upTo(1));
+    assert.deepEqual(appliedVersions(db), [1]);
+    fillAsVersion0001(db);
+    const before = bookingRows(db);
+    db.close();
+
+    // The new release opens the old file.
+    db = openDatabase(path);
+    assert.deepEqual(migrateUp(db, 2).map((m) => m.version), [2]);
+    assert.deepEqual(bookingRows(db), before, "no booking changed or lost");
+    assert.deepEqual(priceAndDuration(db), [
+      { id: 1, price: 150000, minutes: 60 },
+      { id: 2, price: null, minutes: 30 },
+      { id: 3, price: 150000, minutes: 60 },
+    ]);
+    // The price is now the booking's own: a new service price leaves it alone.
+    db.exec("UPDATE services SET price_minor = 200000, duration_minutes = 90 WHERE id = 1");
+    assert.deepEqual(priceAndDuration(db)[0], { id: 1, price: 150000, minutes: 60 });
+    assert.equal(db.prepare("PRAGMA integrity_check").get()!.integrity_check, "ok");
+    assert.deepEqual(db.prepare("PRAGMA foreign_key_check").all(), []);
+    db.close();
+  }));
+
+Deno.test("migration 0002: up → data → down → up on a filled database keeps every booking", () =>
+  withDb((path) => {
+    const db = openDatabase(path);
+    migrateUp(db, 1);
+    fillAsVersion0001(db);
+    // Written by the new schema: a booking with its own price, and one left to the default.
+    db.exec(`INSERT INTO bookings (id, user_id, service_id, staff_id, start_at, end_at, client_name,
+        phone, price_minor, created_at, updated_at)
+      VALUES (4, 2, 1, 1, 12600000, 16200000, 'Boris', '+79161234568', 120000, 0, 0)`);
+    db.exec(`INSERT INTO bookings (id, user_id, service_id, staff_id, start_at, end_at, client_name,
+        phone, created_at, updated_at)
+      VALUES (5, 2, 1, 1, 16200000, 19800000, 'Boris', '+79161234568', 0, 0)`);
+    assert.deepEqual(priceAndDuration(db).slice(3), [
+      { id: 4, price: 120000, minutes: 60 },
+      { id: 5, price: 150000, minutes: 60 },
+    ], "an insert without a price takes the service's price at that moment");
+    const before = bookingRows(db);
+
+    assert.deepEqual(migrateDown(db, 1).map((m) => m.version), [2]);
+    assert.deepEqual(appliedVersions(db), [1]);
+    const columns = db.prepare("SELECT name FROM pragma_table_xinfo('bookings')").all()
+      .map((r) => String(r.name));
+    assert.ok(!columns.includes("price_minor") && !columns.includes("duration_minutes"));
+    assert.deepEqual(bookingRows(db), before, "down keeps every booking");
+    // 0001 code can still write after the down migration.
+    db.exec(`INSERT INTO bookings (id, user_id, service_id, staff_id, start_at, end_at, client_name,
+        phone, created_at, updated_at)
+      VALUES (6, 1, 2, 1, 19800000, 21600000, 'Anna', '+79161234567', 0, 0)`);
+
+    assert.deepEqual(migrateUp(db, 3).map((m) => m.version), [2]);
+    assert.deepEqual(bookingRows(db).slice(0, 5), before, "up again keeps every booking");
+    // Down dropped the booked prices; up backfills from the services again.
+    assert.deepEqual(priceAndDuration(db), [
+      { id: 1, price: 150000, minutes: 60 },
+      { id: 2, price: null, minutes: 30 },
+      { id: 3, price: 150000, minutes: 60 },
+      { id: 4, price: 150000, minutes: 60 },
+      { id: 5, price: 150000, minutes: 60 },
+      { id: 6, price: null, minutes: 30 },
+    ]);
+    // The overlap trigger still guards the table after the round trip.
+    assert.throws(
+      () =>
+        db.exec(`INSERT INTO bookings (user_id, service_id, staff_id, start_at, end_at,
+          client_name, phone, created_at, updated_at)
+        VALUES (1, 1, 1, 7200000, 9000000, 'X', '+1', 0, 0)`),
+      /slot_taken/,
+    );
+    assert.equal(db.prepare("PRAGMA integrity_check").get()!.integrity_check, "ok");
+    db.close();
+  }));

@@ -84,7 +84,7 @@ Deno.test("stats: a week's counts, change, per-service revenue and load from SQL
     assert.deepEqual(
       s.services.map((x) => [x.name, x.bookings, x.kept, x.bookedMinutes, x.revenueMinor]),
       [
-        // Revenue: active + completed at the current price; no-show and cancelled earn nothing.
+        // Revenue: active + completed at the booked price; no-show and cancelled earn nothing.
         ["Haircut", 3, 3, 180, 3 * 150000],
         ["Beard trim", 1, 0, 0, 0],
         ["Colouring", 1, 1, 90, 0],

@@ -275,7 +275,13 @@ export function icsFile(ctx: BotContext, b: Booking): InputFile {
     start: b.start,
     end: b.end,
     summary: b.serviceName,
-    description: ctx.t("booking.ics_description", { id: b.id }),
+    description: [
+      ctx.t("booking.ics_description", { id: b.id }),
+      // The price as booked, so the calendar keeps what the client agreed to.
+      ...(b.priceMinor === null
+        ? []
+        : [ctx.t("booking.card_price", { price: formatPrice(b.priceMinor, ctx.lang) })]),
+    ].join("\n"),
     stamp: ctx.deps.clock.now(),
   });
   return new InputFile(new TextEncoder().encode(ics), `booking-${b.id}.ics`);

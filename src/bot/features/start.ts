@@ -4,7 +4,7 @@ import { setUserLanguage } from "../../db/users_repo.ts";
 import { cb } from "../../ui/callback_data.ts";
 import type { BotContext } from "../context.ts";
 import type { LocaleKey } from "../../ui/locale_keys.ts";
-import { type Lang, translator } from "../../ui/i18n.ts";
+import { LANGUAGE_INFO, LANGUAGES, translator } from "../../ui/i18n.ts";
 import { initialSession, type Step } from "../session.ts";
 import { ack, button, type Buttons, show } from "../ui.ts";
 import { startBooking } from "./booking.ts";
@@ -80,10 +80,7 @@ startFeature.command("my", (ctx) => showMyBookings(ctx, "up", 0));
 
 async function showLanguages(ctx: BotContext): Promise<void> {
   await show(ctx, ctx.t("common.choose_language"), [
-    [
-      button("🇷🇺 Русский", cb.lang.pack({ code: "ru" })),
-      button("🇬🇧 English", cb.lang.pack({ code: "en" })),
-    ],
+    LANGUAGES.map((code) => button(LANGUAGE_INFO[code].button, cb.lang.pack({ code }))),
   ]);
 }
 
@@ -93,7 +90,7 @@ startFeature.callbackQuery(cb.lang.filter, async (ctx) => {
   const data = cb.lang.unpack(ctx.callbackQuery.data);
   if (!data) return ack(ctx, ctx.t("common.button_outdated"));
   setUserLanguage(ctx.deps.db, ctx.from.id, data.code, ctx.deps.clock.now());
-  ctx.lang = data.code as Lang;
+  ctx.lang = data.code;
   ctx.t = translator(ctx.deps.catalogs, ctx.lang);
   await ack(ctx, ctx.t("common.language_set"));
   await showMainMenu(ctx);

@@ -967,6 +967,8 @@ async function exportPeriod(ctx: BotContext, period: DatePeriod, st: StatusFilte
       "status",
       "reason",
       "created",
+      "duration",
+      "price",
     ] as const)
       .map((c) => t(`admin_bookings.csv_${c}`)),
     status: (s: BookingStatus) => statusWord(t, s),

@@ -30,7 +30,7 @@ import { today } from "./kit.ts";
 import { parsePeriod } from "../../../domain/date_input.ts";
 import type { LocaleKey } from "../../../ui/locale_keys.ts";
 import { formatDate, formatMonth, formatPrice } from "../../../ui/format.ts";
-import { escapeHtml, type Lang } from "../../../ui/i18n.ts";
+import { escapeHtml, intlLocale, type Lang } from "../../../ui/i18n.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
 import { requireRole } from "./access_control.ts";
 
@@ -93,8 +93,6 @@ const AUDIT_PAGE = 6;
 const CAPTION_LIMIT = 1000;
 const CHART_SIZE = { width: 960, height: 480 };
 
-const LOCALE: Record<Lang, string> = { ru: "ru-RU", en: "en-GB" };
-
 function backToAdminRow(ctx: BotContext) {
   return [button(ctx.t("admin.back_to_admin"), cb.adminSection.pack({ section: "menu" }))];
 }
@@ -113,11 +111,11 @@ function percentText(value: number | undefined): string {
 }
 
 function number(lang: Lang, value: number, digits = 1): string {
-  return new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: digits }).format(value);
+  return new Intl.NumberFormat(intlLocale(lang), { maximumFractionDigits: digits }).format(value);
 }
 
 function shortDate(date: Temporal.PlainDate, lang: Lang): string {
-  return new Intl.DateTimeFormat(LOCALE[lang], {
+  return new Intl.DateTimeFormat(intlLocale(lang), {
     day: "2-digit",
     month: "2-digit",
     year: "numeric",
@@ -139,7 +137,7 @@ function periodLabel(ctx: BotContext, period: Period): string {
     return formatMonth(period.start.toPlainYearMonth(), ctx.lang);
   }
   const last = period.end.subtract({ days: 1 });
-  const f = new Intl.DateTimeFormat(LOCALE[ctx.lang], {
+  const f = new Intl.DateTimeFormat(intlLocale(ctx.lang), {
     day: "numeric",
     month: "short",
     year: "numeric",
@@ -474,7 +472,7 @@ function userLabel(ctx: BotContext, id: number): string {
 }
 
 function stamp(ctx: BotContext, instant: number): string {
-  return new Intl.DateTimeFormat(LOCALE[ctx.lang], {
+  return new Intl.DateTimeFormat(intlLocale(ctx.lang), {
     timeZone: ctx.config.timeZone,
     day: "2-digit",
     month: "2-digit",

@@ -444,7 +444,8 @@ function savedNotice(ctx: BotContext, staffId?: number): string {
 }
 
 function isClosedWord(text: string): boolean {
-  return isSkipWord(text) || /^(off|day off|closed|выходной|закрыто)$/i.test(text.trim());
+  return isSkipWord(text) ||
+    /^(off|day off|closed|выходной|закрыто|вихідний|зачинено)$/i.test(text.trim());
 }
 
 adminSchedule.on("message:text", async (ctx, next) => {
