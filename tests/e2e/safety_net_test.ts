@@ -9,6 +9,7 @@ import { type Button, type FakeUser, plainText } from "../support/fake_bot_api.t
 import { type Booking, getBooking } from "../../src/db/bookings_repo.ts";
 import { listAudit } from "../../src/db/audit_repo.ts";
 import { listBookableServices } from "../../src/db/services_repo.ts";
+import { prepareCharts } from "../../src/ops/chart.ts";
 
 const OWNER = 900;
 const ANNA = 101;
@@ -275,6 +276,38 @@ Deno.test("safety net: a daily limit set through the bot closes a full day on th
     await press(boss, "🔢 Лимит в день");
     await send(boss, "0");
     assert.ok((await clientSlots(t, "2026-12-02"))?.includes("16:00"), "limit removed");
+    assertNoErrors(t);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("safety net: the statistics screen shows each status and the completed share of all", async () => {
+  // The first WebAssembly load takes longer than the harness's quiet period.
+  await prepareCharts();
+  const t = await startTestBot({ adminIds: [OWNER] });
+  try {
+    const ids = [];
+    for (const h of [0, 1, 4, 5]) ids.push((await bookAnna(t, WED_10 + h * HOUR)).id);
+    ids.push((await bookAnna(t, WED_10 + 24 * HOUR)).id);
+    const admin = { userId: OWNER, isAdmin: true };
+    t.running.deps.bookings.setStatus(ids[0], admin, "completed");
+    t.running.deps.bookings.setStatus(ids[1], admin, "completed");
+    t.running.deps.bookings.setStatus(ids[2], admin, "no_show");
+    t.running.deps.bookings.cancelBooking(ids[3], admin, null);
+    // Left: one active. 5 in all: 2 completed (40%), 1 cancelled (20%), 1 active (20%).
+    const boss = owner(t);
+    await send(boss, "/admin");
+    const photo = boss.nextMessage((m) => m.kind === "photo");
+    boss.press("📊 Статистика");
+    const caption = (await photo).caption!;
+    await t.idle();
+    assert.match(caption, /Записей: <b>5<\/b>/);
+    assert.match(caption, /Активных: 1\n/);
+    assert.match(caption, /Завершённых: 2\n/);
+    assert.match(caption, /Отменённых: 1\n/);
+    assert.match(caption, /Неявок: 1\n/);
+    assert.match(caption, /Отмен: <b>20%<\/b> · завершённых: <b>40%<\/b>/);
     assertNoErrors(t);
   } finally {
     await t.close();
