@@ -140,7 +140,13 @@ Deno.test("dialogs: /cancel at each client step returns to the menu and drops th
       await send(client, "/my");
       await press(client, /Haircut/);
       await press(client, label);
-      await cancelAndCheck(t, client, `contact edit: ${label}`, /Отправьте нов(ое имя|ый номер)/, value);
+      await cancelAndCheck(
+        t,
+        client,
+        `contact edit: ${label}`,
+        /Отправьте нов(ое имя|ый номер)/,
+        value,
+      );
     }
     const kept = getBooking(t.running.deps.db, booking.id)!;
     assert.deepEqual([kept.clientName, kept.phone], ["Анна Петрова", "+79161234567"]);
