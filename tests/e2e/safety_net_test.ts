@@ -313,3 +313,36 @@ Deno.test("safety net: the statistics screen shows each status and the completed
     await t.close();
   }
 });
+
+Deno.test("safety net: a client pressing more than 60 buttons a minute is slowed down alone", async () => {
+  const t = await startTestBot();
+  try {
+    const fast = t.fake.user(201, { first_name: "Fast", language_code: "ru" });
+    const calm = t.fake.user(202, { first_name: "Calm", language_code: "ru" });
+    await send(fast, "/start");
+    await send(calm, "/start");
+    // The same menu button pressed again and again (the menu message stays in the chat).
+    const myBookings = fast.buttons().find((b) => b.text === "📋 Мои записи")!.data!;
+    for (let i = 0; i < 61; i++) {
+      fast.pressData(myBookings);
+      await fast.waitForCallbackAnswer();
+    }
+    await t.idle();
+    const answers = fast.callbackAnswers();
+    assert.equal(answers.length, 61);
+    assert.ok(answers.slice(0, 60).every((a) => !a.text?.includes("Слишком быстро")));
+    assert.match(answers[60].text ?? "", /Слишком быстро\. Подождите минуту/);
+    // Another client in the same minute is served as usual.
+    await press(calm, "📋 Мои записи");
+    assert.match(calm.lastMessage()!.text!, /У вас нет предстоящих записей/);
+    assert.ok(!calm.callbackAnswers().some((a) => a.text?.includes("Слишком быстро")));
+    // A minute later the fast client is served again.
+    t.clock.advance(60_000);
+    fast.pressData(myBookings);
+    const again = await fast.waitForCallbackAnswer();
+    assert.ok(!again.text?.includes("Слишком быстро"));
+    assertNoErrors(t);
+  } finally {
+    await t.close();
+  }
+});
