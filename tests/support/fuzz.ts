@@ -18,6 +18,15 @@ export function prng(seed: number): () => number {
   };
 }
 
+/** SQL-injection attempts: stored anywhere as text, they must come back exactly as typed. */
+export const SQL_INJECTIONS = [
+  "Robert'); DROP TABLE bookings;--",
+  "' OR 1=1 --",
+  "x' OR 'a'='a",
+  "1; DELETE FROM services; SELECT '",
+  "\"; UPDATE bookings SET status = 'cancelled'; --",
+] as const;
+
 const ODD_TEXTS = [
   "",
   " ",
@@ -45,7 +54,7 @@ const ODD_TEXTS = [
   "12:00",
   "2026-12-02",
   "DROP TABLE bookings;--",
-  "' OR 1=1 --",
+  ...SQL_INJECTIONS,
   "%s%s%s%n",
   "\ud800",
 ];
