@@ -148,6 +148,8 @@ Deno.test("safety net: the admin editor changes date, service, name and status, 
     assert.deepEqual(audited, [
       "start:900",
       "service_id:900",
+      // A new service brings its own price (bookings keep the price as booked, migration 0002).
+      "price_minor:900",
       "client_name:900",
       "status:900",
     ]);
