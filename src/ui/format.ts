@@ -43,6 +43,33 @@ export function formatTime(instant: number, timeZone: string): string {
     })).format(instant);
 }
 
+/** "Tue, 1 December 2026 14:30": the date and time of an instant, in one call. */
+export function formatWhen(instant: number, lang: Lang, timeZone: string): string {
+  return `${formatDate(instant, lang, timeZone)} ${formatTime(instant, timeZone)}`;
+}
+
+/** The icon of a booking's status in lists. */
+export function statusIcon(status: Booking["status"]): string {
+  return STATUS_ICONS[status];
+}
+
+const STATUS_ICONS: Record<Booking["status"], string> = {
+  active: "🟢",
+  cancelled: "❌",
+  completed: "✅",
+  no_show: "⚪️",
+};
+
+/** "Anna Petrova (@anna)" of a Telegram user as the bot saw them; undefined when unknown. */
+export function personName(
+  user: { firstName: string; lastName: string | null; username: string | null } | undefined,
+): string | undefined {
+  if (!user) return undefined;
+  const name = [user.firstName, user.lastName].filter(Boolean).join(" ");
+  if (!name) return user.username ? `@${user.username}` : undefined;
+  return user.username ? `${name} (@${user.username})` : name;
+}
+
 /** "December 2026" of a year-month. */
 export function formatMonth(month: Temporal.PlainYearMonth, lang: Lang): string {
   const text = new Intl.DateTimeFormat(intlLocale(lang), {

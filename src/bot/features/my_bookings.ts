@@ -8,7 +8,7 @@ import { canClientChange, changeDeadline } from "../../domain/policies.ts";
 import { BookingError } from "../../services/booking_service.ts";
 import { type CallbackCodec, cb } from "../../ui/callback_data.ts";
 import type { BotContext } from "../context.ts";
-import { bookingCard, formatDate, formatTime } from "../../ui/format.ts";
+import { bookingCard, formatDate, formatTime, statusIcon } from "../../ui/format.ts";
 import { escapeHtml } from "../../ui/i18n.ts";
 import { notifyAdmins } from "../notify.ts";
 import { initialSession } from "../session.ts";
@@ -38,7 +38,7 @@ export async function showMyBookings(ctx: BotContext, kind: "up" | "past", page:
   const tz = ctx.config.timeZone;
   const buttons: Buttons = rows.map((b) => [
     button(
-      `${statusIcon(b)} ${formatDate(b.start, ctx.lang, tz)} ${
+      `${statusIcon(b.status)} ${formatDate(b.start, ctx.lang, tz)} ${
         formatTime(b.start, tz)
       } · ${b.serviceName}`,
       cb.myBooking.pack({ id: b.id }),
@@ -64,10 +64,6 @@ export async function showMyBookings(ctx: BotContext, kind: "up" | "past", page:
     ? `\n${ctx.t("my.page", { page: page + 1, pages: Math.ceil(total / PAGE_SIZE) })}`
     : "";
   await show(ctx, title + pageInfo + empty, buttons);
-}
-
-function statusIcon(b: Booking): string {
-  return { active: "🟢", cancelled: "❌", completed: "✅", no_show: "⚪️" }[b.status];
 }
 
 /** Loads the client's own booking, answering the button when it is not theirs or gone. */

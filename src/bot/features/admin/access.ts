@@ -16,7 +16,7 @@ import {
 } from "../../../services/admin_access.ts";
 import { cb, codec } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
-import { formatDate } from "../../../ui/format.ts";
+import { formatDate, personName } from "../../../ui/format.ts";
 import { sendToUser } from "../../notify.ts";
 import { button, type Buttons, show } from "../../ui.ts";
 import { hasRole } from "./access_control.ts";
@@ -54,10 +54,8 @@ const ROLE_ICON: Record<AdminRole, string> = { owner: "👑", admin: "🛠", vie
 
 /** "Anna Petrova (@anna)" of a user, or "user 123" when the bot has never seen them. */
 function displayName(ctx: BotContext, userId: number): string {
-  const user = getUser(ctx.deps.db, userId);
-  if (!user) return ctx.t("admin_access.unknown_user", { id: userId });
-  const name = [user.firstName, user.lastName].filter(Boolean).join(" ") || String(userId);
-  return user.username ? `${name} (@${user.username})` : name;
+  return personName(getUser(ctx.deps.db, userId)) ??
+    ctx.t("admin_access.unknown_user", { id: userId });
 }
 
 function roleName(ctx: BotContext, role: AdminRole): string {

@@ -36,7 +36,7 @@ import type { BotContext } from "../../context.ts";
 import { today } from "./kit.ts";
 import { type DatePeriod, parseDay, parsePeriod } from "../../../domain/date_input.ts";
 import type { LocaleKey } from "../../../ui/locale_keys.ts";
-import { bookingCard, formatDate, formatTime } from "../../../ui/format.ts";
+import { bookingCard, formatDate, formatTime, formatWhen, statusIcon } from "../../../ui/format.ts";
 import { escapeHtml, type Lang, type Translate } from "../../../ui/i18n.ts";
 import { sendToUser, userLanguage } from "../../notify.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
@@ -135,13 +135,6 @@ function periodText(p: DatePeriod): string {
 }
 
 /** "Tue, 1 December 2026 10:00". */
-function when(instant: number, lang: Lang, timeZone: string): string {
-  return `${formatDate(instant, lang, timeZone)} ${formatTime(instant, timeZone)}`;
-}
-
-function statusIcon(status: BookingStatus): string {
-  return { active: "🟢", cancelled: "❌", completed: "✅", no_show: "⚪️" }[status];
-}
 
 function statusWord(t: Translate, status: BookingStatus): string {
   return t(`booking.status_${status}`);
@@ -536,14 +529,14 @@ async function showCard(ctx: BotContext, b: Booking, notice?: string): Promise<v
     t("admin_bookings.card_title", { id: b.id }),
     bookingCard(b, t, ctx.lang, tz(ctx), { showStaff: withStaff }),
     t("admin_bookings.card_client", { clientHtml: clientLink(ctx, b), userId: b.userId }),
-    t("admin_bookings.card_created", { when: when(b.createdAt, ctx.lang, tz(ctx)) }),
+    t("admin_bookings.card_created", { when: formatWhen(b.createdAt, ctx.lang, tz(ctx)) }),
   ];
   if (b.confirmedAt !== null && b.status === "active") {
     lines.push(t("admin_bookings.card_confirmed"));
   }
   if (b.status === "cancelled" && b.cancelledAt !== null) {
     lines.push(
-      t("admin_bookings.card_cancelled", { when: when(b.cancelledAt, ctx.lang, tz(ctx)) }),
+      t("admin_bookings.card_cancelled", { when: formatWhen(b.cancelledAt, ctx.lang, tz(ctx)) }),
     );
   }
   const rows: Buttons = [];
@@ -602,7 +595,7 @@ export function describeChanges(
       lines.push(t(`admin_bookings.change_${key}`, { old: oldValue, new: newValue }));
     }
   };
-  add("when", when(before.start, lang, timeZone), when(after.start, lang, timeZone));
+  add("when", formatWhen(before.start, lang, timeZone), formatWhen(after.start, lang, timeZone));
   add("service", before.serviceName, after.serviceName);
   add("staff", before.staffName, after.staffName);
   add("name", before.clientName, after.clientName);
@@ -779,7 +772,7 @@ function showEditor(
 ): Promise<void> {
   const t = ctx.t;
   const back = [button(t("admin_bookings.btn_back_card"), abCb.card.pack({ id: b.id }))];
-  const start = when(b.start, ctx.lang, tz(ctx));
+  const start = formatWhen(b.start, ctx.lang, tz(ctx));
   switch (f) {
     case "date":
       if (b.status !== "active") return showCard(ctx, b, t("errors.not_active"));
