@@ -3,7 +3,7 @@
  * client, printing the conversation of one complete booking. No token, no network.
  */
 import { parseConfig } from "./config.ts";
-import { startBot } from "./bot/start.ts";
+import { startBot } from "./app.ts";
 import { systemClock } from "./domain/clock.ts";
 import { nullLogger } from "./ops/log.ts";
 import { loadDemoData } from "./services/demo_data.ts";

@@ -107,7 +107,7 @@ To get a token:
     );
   }
   await ensureDataDir(config);
-  const { startBot } = await import("./bot/start.ts");
+  const { startBot } = await import("./app.ts");
   const running = await startBot(config);
   await running.done;
 }

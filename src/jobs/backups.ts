@@ -13,7 +13,8 @@ export const BACKUP_RETRY_DELAY_MS = 15 * 60_000;
 /** Makes a backup when one is due. */
 export async function runBackup(ctx: JobContext): Promise<JobResult> {
   const { db, clock, logger, metrics } = ctx.deps;
-  const { backupDir, backupIntervalHours, backupRetentionDays } = ctx.config;
+  const { backupDir, backupIntervalMinutes, backupRetentionDays } = ctx.config;
+  const backupIntervalHours = backupIntervalMinutes / 60;
   if (!(backupIntervalHours > 0)) return emptyResult("off");
   const now = clock.now();
   const retryAt = ctx.state.backupRetryAt;

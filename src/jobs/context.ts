@@ -5,7 +5,8 @@ import type { Config } from "../config.ts";
 import { nativeFetch } from "../bot/native_fetch.ts";
 import type { BotDeps } from "../bot/context.ts";
 import { type Lang, pickLanguage, type Translate, translator } from "../bot/i18n.ts";
-import { getUser, markBlocked } from "../db/users_repo.ts";
+import { getUser } from "../db/users_repo.ts";
+import { markBlockedUsers } from "../services/blocked_users.ts";
 import { isUserBlocked, recordBotMessage } from "../db/jobs_repo.ts";
 import { type Delivery, type Sleep, ThrottledSender } from "./sender.ts";
 
@@ -89,6 +90,7 @@ export function createJobsApi(config: Config, deps: JobDeps, token = config.botT
     fetch: nativeFetch,
   });
   api.config.use(trackMessages(deps));
+  api.config.use(markBlockedUsers(deps));
   return api;
 }
 
@@ -98,7 +100,10 @@ export interface JobContextOptions {
   deps: JobDeps;
   /** A Bot API client without auto-retry (createJobsApi, or a test's `new Api(...)`). */
   api: Api;
-  /** Install message tracking on `api` (createJobsApi has it already). Default false. */
+  /**
+   * Install message tracking and blocked-user marking on `api` (createJobsApi has them
+   * already). Default false.
+   */
   track?: boolean;
   /** The sender's sleep; default real timers. Tests advance their FakeClock instead. */
   sleep?: Sleep;
@@ -107,16 +112,16 @@ export interface JobContextOptions {
 /** Builds the context the jobs run in, with the throttled sender. */
 export function createJobContext(options: JobContextOptions): JobContext {
   const { config, deps, api } = options;
-  if (options.track) api.config.use(trackMessages(deps));
+  if (options.track) {
+    api.config.use(trackMessages(deps));
+    api.config.use(markBlockedUsers(deps));
+  }
+  // A 403 is marked by the API transformer (markBlockedUsers); marked users are skipped here.
   const sender = new ThrottledSender({
     clock: deps.clock,
     sleep: options.sleep,
     logger: deps.logger,
-    onBlocked: (chatId) => {
-      if (chatId <= 0) return;
-      markBlocked(deps.db, chatId, deps.clock.now());
-      deps.logger.info("User blocked the bot; marked", { userId: chatId });
-    },
+    isBlocked: (chatId) => chatId > 0 && isUserBlocked(deps.db, chatId),
   });
   return { config, deps, api, sender, state: {} };
 }

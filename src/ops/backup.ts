@@ -10,6 +10,7 @@ import { backup as sqliteBackup, DatabaseSync } from "node:sqlite";
 import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Db, openDatabase } from "../db/connection.ts";
+import { loadMigrations } from "../db/migrate.ts";
 import { type Logger, nullLogger } from "./log.ts";
 
 const DAY_MS = 86_400_000;
@@ -29,6 +30,8 @@ export interface BackupInfo {
   takenAt: number;
   ok: boolean;
   problem?: string;
+  /** The newest migration applied in it, when it could be read. */
+  schemaVersion?: number;
 }
 
 /** What checkDatabaseFile found. */
@@ -40,13 +43,41 @@ export type DatabaseState =
   | "not-sqlite" // not an SQLite database at all
   | "empty" // a valid SQLite file without any table (e.g. created but never migrated)
   | "corrupt" // SQLite reports damage (integrity_check or an error while reading)
-  | "no-schema"; // an SQLite database, but not ours: no schema_migrations table
+  | "no-schema" // an SQLite database, but not ours: no schema_migrations table
+  | "too-new"; // ours, but written by a newer program (a migration this one does not know)
 
 /** The verdict on one database file. */
 export interface DatabaseCheck {
   ok: boolean;
   state: DatabaseState;
   problem?: string;
+  /** The newest migration applied in it (when it has schema_migrations). */
+  schemaVersion?: number;
+}
+
+let knownVersion: number | undefined;
+
+/** The newest schema version this program knows (its newest migration). */
+export function knownSchemaVersion(): number {
+  knownVersion ??= loadMigrations().at(-1)?.version ?? 0;
+  return knownVersion;
+}
+
+/** The schema verdict of an open database that has schema_migrations. */
+function schemaVerdict(db: Db): DatabaseCheck {
+  const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get();
+  const schemaVersion = Number(row?.v ?? 0);
+  const known = knownSchemaVersion();
+  if (schemaVersion > known) {
+    return {
+      ok: false,
+      state: "too-new",
+      schemaVersion,
+      problem: `schema version ${schemaVersion} is newer than this program, which knows up to ` +
+        `${known}: restoring it would stop the bot`,
+    };
+  }
+  return { ok: true, state: "ok", schemaVersion };
 }
 
 /** A backup failed its verification; the unverified file was deleted. */
@@ -247,7 +278,7 @@ export function checkDatabaseFile(path: string, options: { quick?: boolean } = {
         problem: "not a booking bot database (no schema_migrations table)",
       };
     }
-    return { ok: true, state: "ok" };
+    return schemaVerdict(db);
   } catch (error) {
     return { ok: false, state: "corrupt", problem: errorMessage(error) };
   } finally {
@@ -305,6 +336,7 @@ export async function createBackup(db: Db, backupDir: string, now: number): Prom
       size: Deno.statSync(path).size,
       takenAt: parseStamp(stamp),
       ok: true,
+      schemaVersion: check.schemaVersion,
     };
   } catch (error) {
     removeWithSideFiles(temp);
@@ -343,6 +375,7 @@ export function listBackups(backupDir: string): BackupInfo[] {
     }
     const info: BackupInfo = { path: e.path, name: e.name, size, takenAt: e.takenAt, ok: check.ok };
     if (!check.ok) info.problem = check.problem;
+    if (check.schemaVersion !== undefined) info.schemaVersion = check.schemaVersion;
     return info;
   });
 }
@@ -473,7 +506,8 @@ export async function ensureHealthyDatabase(
   // full check runs on every backup and with the `check` command.
   const check = checkDatabaseFile(dbPath, { quick: true });
   if (check.state === "missing") return { status: "fresh" };
-  if (check.ok) return { status: "ok" };
+  // A newer program's database is not damaged: opening it refuses (DatabaseTooNewError).
+  if (check.ok || check.state === "too-new") return { status: "ok" };
   if (check.state === "not-a-file" || check.state === "unreadable") {
     throw new DatabaseUnreadableError(dbPath, check.problem!);
   }

@@ -9,6 +9,7 @@ import {
   ensureHealthyDatabase,
   integrityCheck,
   isBackupDue,
+  knownSchemaVersion,
   latestBackupTime,
   listBackups,
   NoValidBackupError,
@@ -234,7 +235,22 @@ Deno.test("checkDatabaseFile tells the states apart", async () => {
   await withTempDir((dir) => {
     const good = join(dir, "good.db");
     makeDatabase(good);
-    assert.deepEqual(checkDatabaseFile(good), { ok: true, state: "ok" });
+    assert.deepEqual(checkDatabaseFile(good), {
+      ok: true,
+      state: "ok",
+      schemaVersion: knownSchemaVersion(),
+    });
+    const newer = join(dir, "newer.db");
+    makeDatabase(newer);
+    const db = new DatabaseSync(newer);
+    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', 0)")
+      .run(knownSchemaVersion() + 1);
+    db.close();
+    const verdict = checkDatabaseFile(newer);
+    assert.equal(verdict.state, "too-new");
+    assert.equal(verdict.ok, false);
+    assert.equal(verdict.schemaVersion, knownSchemaVersion() + 1);
+    assert.match(verdict.problem!, /newer than this program/);
     assert.equal(checkDatabaseFile(join(dir, "nope.db")).state, "missing");
     assert.equal(checkDatabaseFile(dir).state, "not-a-file");
     Deno.writeFileSync(join(dir, "garbage.db"), garbage(8192));
