@@ -17,6 +17,8 @@ export type JobDeps = Pick<BotDeps, "db" | "clock" | "catalogs" | "logger" | "me
 export interface JobState {
   /** After a failed backup, no new attempt before this instant. */
   backupRetryAt?: number;
+  /** The database's change mark at the last backup (see changeMark). */
+  backupMark?: string;
 }
 
 /** Everything a job run needs. */

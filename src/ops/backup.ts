@@ -11,6 +11,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type Db, openDatabase } from "../db/connection.ts";
 import { loadMigrations } from "../db/migrate.ts";
+import { backupsToDelete } from "../domain/backup_retention.ts";
 import { type Logger, nullLogger } from "./log.ts";
 
 const DAY_MS = 86_400_000;
@@ -380,30 +381,45 @@ export function listBackups(backupDir: string): BackupInfo[] {
   });
 }
 
-/** The newest backup that passes its check, or undefined. */
+/** The newest backup that passes its check, or undefined (checks newest first, stops early). */
 export function newestValidBackup(backupDir: string): BackupInfo | undefined {
-  return listBackups(backupDir).find((b) => b.ok);
+  for (const e of backupEntries(backupDir)) {
+    const check = checkDatabaseFile(e.path);
+    if (!check.ok) continue;
+    return {
+      path: e.path,
+      name: e.name,
+      size: Deno.statSync(e.path).size,
+      takenAt: e.takenAt,
+      ok: true,
+      schemaVersion: check.schemaVersion,
+    };
+  }
+  return undefined;
 }
 
 /**
- * Deletes backups older than `retentionDays` (by the time in their name), never the newest
- * valid one, plus leftover temporary files of interrupted backups. 0 days keeps everything.
- * Returns the removed paths.
+ * Thins the backups (see backupsToDelete: all of the last 48 h, then one a day for
+ * `retentionDays`, never the newest valid one) and removes leftover temporary files of
+ * interrupted backups. 0 days keeps everything. Returns the removed paths.
  */
 export function pruneBackups(backupDir: string, retentionDays: number, now: number): string[] {
-  if (!(retentionDays > 0)) return [];
-  const cutoff = now - retentionDays * DAY_MS;
   const entries = backupEntries(backupDir);
-  const removed: string[] = [];
-  const old = entries.filter((e) => e.takenAt < cutoff);
-  if (old.length > 0) {
-    const keep = entries.find((e) => checkDatabaseFile(e.path).ok)?.path;
-    for (const e of old) {
-      if (e.path === keep) continue;
-      Deno.removeSync(e.path);
-      removed.push(e.path);
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  const verdicts = new Map<string, boolean>();
+  const isValid = (name: string) => {
+    if (!verdicts.has(name)) {
+      verdicts.set(name, checkDatabaseFile(byName.get(name)!.path, { quick: true }).ok);
     }
+    return verdicts.get(name)!;
+  };
+  const removed: string[] = [];
+  for (const name of backupsToDelete(entries, now, retentionDays, isValid)) {
+    const path = byName.get(name)!.path;
+    Deno.removeSync(path);
+    removed.push(path);
   }
+  if (!(retentionDays > 0)) return removed;
   try {
     for (const entry of Deno.readDirSync(backupDir)) {
       const m = TEMP_NAME_RE.exec(entry.name);
@@ -432,6 +448,16 @@ export function isBackupDue(
   if (!(intervalHours > 0)) return false;
   if (lastBackupAt === undefined) return true;
   return now - lastBackupAt >= intervalHours * HOUR_MS;
+}
+
+/**
+ * A mark that changes whenever the database does: this connection's total changes plus
+ * SQLite's data_version (which moves when another connection or process commits).
+ */
+export function changeMark(db: Db): string {
+  const version = db.prepare("PRAGMA data_version").get()?.data_version;
+  const changes = db.prepare("SELECT total_changes() AS n").get()?.n;
+  return `${version}:${changes}`;
 }
 
 /** Renames `dbPath` and its -wal/-shm/-journal to `<dbPath>.corrupt-<stamp>[...]`; returns the new main path and every file moved. */
