@@ -214,3 +214,37 @@ Deno.test("recovery: a damaged state.kv is moved aside, owners told, and clients
     await fake.stop();
   }
 });
+
+Deno.test("restore: refused while a bot runs on the same DATA_DIR; a lock left by a stopped bot does not block", async () => {
+  const t = await startTestBot();
+  const main = new URL("../../src/main.ts", import.meta.url).pathname;
+  const restore = async (file: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", main, "restore", file],
+      env: { DATA_DIR: t.dataDir, HEALTH_PORT: "0" },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+  };
+  try {
+    const backup = await createBackup(t.running.deps.db, t.config.backupDir, t.clock.now());
+    const lock = await Deno.readTextFile(`${t.dataDir}/bot.lock`);
+    assert.equal(lock.trim(), `pid ${Deno.pid}`);
+    const before = await listing(t.dataDir);
+    const busy = await restore(backup.path);
+    assert.equal(busy.code, 1);
+    assert.match(busy.stderr, new RegExp(`A bot is running on .* \\(pid ${Deno.pid}\\)`));
+    assert.match(busy.stderr, /Nothing was changed/);
+    assert.deepEqual(await listing(t.dataDir), before, "nothing swapped under the bot");
+
+    await t.running.stop();
+    assert.ok((await listing(t.dataDir)).includes("bot.lock"), "the file stays, unlocked");
+    const done = await restore(backup.path);
+    assert.equal(done.code, 0, done.stderr);
+    await t.restart();
+  } finally {
+    await t.close();
+  }
+});
