@@ -2,6 +2,7 @@
  * The composition root: `start` wires config, storage, bot, transport, health server and jobs,
  * in short named steps, and stops them in reverse order.
  */
+import "./ops/quiet_punycode.ts"; // first: before anything loads grammY
 import { type Api, type Bot, webhookCallback } from "grammy";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Config } from "./config.ts";

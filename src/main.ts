@@ -1,4 +1,5 @@
 /** CLI entry: start | migrate | backup | restore | check | jobs | demo-data. */
+import "./ops/quiet_punycode.ts"; // first: before anything loads grammY
 import { type Config, ConfigError, parseConfig } from "./config.ts";
 import { openDatabase } from "./db/connection.ts";
 import {
