@@ -15,7 +15,7 @@ import {
   ensureHealthyDatabase,
   type HealthyDatabaseResult,
   NoValidBackupError,
-} from "./ops/backup.ts";
+} from "./ops/restore.ts";
 import { type DataDirLock, lockDataDirForBot } from "./ops/data_lock.ts";
 import { startHealthServer } from "./ops/health.ts";
 import { type OpenedKv, openKvOrMoveAside } from "./ops/kv_store.ts";

@@ -13,7 +13,7 @@ import { openMigrated } from "./db/setup.ts";
 import { systemClock } from "./domain/clock.ts";
 import { loadDemoData } from "./services/demo_data.ts";
 import { runOpsCommand, UsageError } from "./ops/commands.ts";
-import { DatabaseUnreadableError, NoValidBackupError } from "./ops/backup.ts";
+import { DatabaseUnreadableError, NoValidBackupError } from "./ops/restore.ts";
 
 const USAGE = `Usage: deno task bot <command>   (or: booking-bot <command>)
 

@@ -9,13 +9,15 @@ import {
   createBackup,
   knownSchemaVersion,
   listBackups,
-  NoValidBackupError,
   pruneBackups,
+} from "./backup.ts";
+import {
+  NoValidBackupError,
   restoreBackup,
   restoreLatest,
   type RestoreResult,
   RestoreSourceError,
-} from "./backup.ts";
+} from "./restore.ts";
 import { gunzipToTemp, isGzipPath } from "./backup_gzip.ts";
 import { DataDirBusyError, lockDataDirExclusively } from "./data_lock.ts";
 

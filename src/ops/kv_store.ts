@@ -3,7 +3,7 @@
  * so a store that cannot be opened must not stop the bot: it is moved aside as
  * `state.kv.corrupt-<UTC stamp>` (never deleted) with its -wal/-shm, and a fresh one is opened.
  */
-import { moveAside } from "./backup.ts";
+import { moveAside } from "./db_file.ts";
 import type { Logger } from "./log.ts";
 
 /** The opened store, and where a damaged one was moved. */

@@ -6,19 +6,21 @@ import { migrateUp } from "../../src/db/migrate.ts";
 import {
   checkDatabaseFile,
   createBackup,
-  ensureHealthyDatabase,
   integrityCheck,
   isBackupDue,
   knownSchemaVersion,
   latestBackupTime,
   listBackups,
-  NoValidBackupError,
   parseBackupName,
   pruneBackups,
+} from "../../src/ops/backup.ts";
+import {
+  ensureHealthyDatabase,
+  NoValidBackupError,
   restoreBackup,
   restoreLatest,
   RestoreSourceError,
-} from "../../src/ops/backup.ts";
+} from "../../src/ops/restore.ts";
 import { createLogger, nullLogger } from "../../src/ops/log.ts";
 
 const T0 = Date.UTC(2026, 10, 25, 9, 0, 0); // 2026-11-25T09:00:00Z
