@@ -78,6 +78,31 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const logger = options.logger ?? productionLogger(config, critical);
   logger.info("Starting", { dataDir: config.dataDir, timeZone: config.timeZone });
   const storage = await openStorage(config, clock, logger);
+  try {
+    return await startServing(config, options, { clock, logger, critical, storage });
+  } catch (error) {
+    // A start that failed half-way (e.g. Telegram unreachable) leaves nothing open or locked.
+    storage.kv.kv.close();
+    storage.db.close();
+    storage.lock.release();
+    throw error;
+  }
+}
+
+/** What startServing receives from the first steps. */
+interface Opened {
+  clock: Clock;
+  logger: Logger;
+  critical: CriticalSink;
+  storage: Storage;
+}
+
+/** Builds the bot on the opened storage, starts the transport, health server and jobs. */
+async function startServing(
+  config: Config,
+  options: StartOptions,
+  { clock, logger, critical, storage }: Opened,
+): Promise<RunningBot> {
   const deps = buildDeps(config, storage, clock, logger);
   const bot = createBot(config, deps);
   await bot.init();
