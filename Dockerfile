@@ -15,7 +15,8 @@ RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates
     && rm -rf /var/lib/apt/lists/* && useradd --system --uid 10001 --home /app bot
 WORKDIR /app
 COPY --from=build /src/dist/booking-bot /app/booking-bot
-ENV DATA_DIR=/app/data HEALTH_PORT=8080
+# Inside a container the servers must listen on all interfaces to be reachable at all.
+ENV DATA_DIR=/app/data HEALTH_PORT=8080 HEALTH_HOST=0.0.0.0 WEBHOOK_HOST=0.0.0.0
 RUN mkdir -p /app/data && chown bot /app/data
 VOLUME ["/app/data"]
 EXPOSE 8080

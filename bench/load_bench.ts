@@ -191,7 +191,7 @@ export async function runLoadBench(seconds = 10, concurrency = 32): Promise<Figu
       DATA_DIR: dataDir,
       HEALTH_PORT: "0",
       LOG_LEVEL: "WARNING",
-      WEBHOOK_URL: "http://127.0.0.1:9/",
+      WEBHOOK_URL: "https://127.0.0.1:9/",
       WEBHOOK_SECRET: "bench",
       WEBHOOK_PORT: String(botPort),
       NO_COLOR: "1",

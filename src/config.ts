@@ -29,6 +29,42 @@ const nonNegativeNumber = (fallback: number) =>
     return n;
   });
 
+const port = (fallback: number) =>
+  z.string().optional().transform((v, ctx) => {
+    if (v === undefined || v.trim() === "") return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) {
+      ctx.addIssue({ code: "custom", message: `must be a port 0..65535, got "${v}"` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+const hostname = z.string().optional().transform((v, ctx) => {
+  const host = v?.trim() || "127.0.0.1";
+  if (!/^[A-Za-z0-9.:_-]+$/.test(host)) {
+    ctx.addIssue({ code: "custom", message: `must be an interface address, got "${v}"` });
+    return z.NEVER;
+  }
+  return host;
+});
+
+const hour = (fallback: number) =>
+  nonNegativeNumber(fallback).refine((n) => Number.isInteger(n) && n <= 23, {
+    message: "must be an hour 0..23",
+  });
+
+/** "0" turns a feature off; anything else that is set turns it on. */
+const flag = (fallback: boolean) =>
+  z.string().optional().transform((v, ctx) => {
+    const value = v?.trim().toLowerCase();
+    if (!value) return fallback;
+    if (["1", "true", "yes", "on"].includes(value)) return true;
+    if (["0", "false", "no", "off"].includes(value)) return false;
+    ctx.addIssue({ code: "custom", message: `must be 1 or 0, got "${v}"` });
+    return z.NEVER;
+  });
+
 const envSchema = z.object({
   BOT_TOKEN: optionalText,
   ADMIN_IDS: z.string().optional().transform((v, ctx) => {
@@ -75,22 +111,19 @@ const envSchema = z.object({
     return level as LogLevel;
   }),
   LOG_FILE: optionalText,
-  HEALTH_PORT: z.string().optional().transform((v, ctx) => {
-    if (v === undefined || v.trim() === "") return 8080;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) {
-      ctx.addIssue({ code: "custom", message: `must be a port 0..65535, got "${v}"` });
-      return z.NEVER;
-    }
-    return n;
-  }),
+  HEALTH_PORT: port(8080),
+  HEALTH_HOST: hostname,
   WEBHOOK_URL: z.string().trim().optional().transform((v, ctx) => {
     if (!v) return undefined;
+    let protocol = "";
     try {
-      const url = new URL(v);
-      if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error();
+      protocol = new URL(v).protocol;
     } catch {
-      ctx.addIssue({ code: "custom", message: `must be an http(s) URL, got "${v}"` });
+      // reported below
+    }
+    if (protocol !== "https:") {
+      // Telegram delivers webhooks over HTTPS only; a plain URL would carry the secret in clear.
+      ctx.addIssue({ code: "custom", message: `must be an https:// URL, got "${v}"` });
       return z.NEVER;
     }
     return v;
@@ -106,21 +139,19 @@ const envSchema = z.object({
     }
     return v;
   }),
-  WEBHOOK_PORT: z.string().optional().transform((v, ctx) => {
-    if (v === undefined || v.trim() === "") return 8443;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) {
-      ctx.addIssue({ code: "custom", message: `must be a port 0..65535, got "${v}"` });
-      return z.NEVER;
-    }
-    return n;
-  }),
-  BACKUP_INTERVAL_HOURS: nonNegativeNumber(24),
+  WEBHOOK_PORT: port(8443),
+  WEBHOOK_HOST: hostname,
+  BACKUP_INTERVAL_MINUTES: nonNegativeNumber(60),
+  /** The earlier name; used when BACKUP_INTERVAL_MINUTES is not set. */
+  BACKUP_INTERVAL_HOURS: nonNegativeNumber(-1),
   BACKUP_RETENTION_DAYS: nonNegativeNumber(30),
-  REMINDER_DAY_BEFORE_HOUR: nonNegativeNumber(10),
-  ADMIN_AGENDA_HOUR: nonNegativeNumber(8),
+  BACKUP_TO_OWNERS: flag(true),
+  REMINDER_DAY_BEFORE_HOUR: hour(10),
+  ADMIN_AGENDA_HOUR: hour(8),
   DIALOG_TIMEOUT_MINUTES: nonNegativeNumber(30),
-  MESSAGE_CLEANUP_HOURS: nonNegativeNumber(47),
+  MESSAGE_CLEANUP_HOURS: nonNegativeNumber(47).refine((n) => n <= 47, {
+    message: "must be at most 47 (Telegram deletes only up to 48 h)",
+  }),
 });
 
 /** The parsed configuration every part of the program receives. */
@@ -138,15 +169,32 @@ export interface Config {
   logLevel: LogLevel;
   logFile: string;
   healthPort: number;
+  /** Interface of the health server; 127.0.0.1 unless opened on purpose (Docker: 0.0.0.0). */
+  healthHost: string;
   webhookUrl?: string;
   webhookSecret?: string;
   webhookPort: number;
-  backupIntervalHours: number;
+  /** Interface of the webhook server; 127.0.0.1 behind a local TLS proxy, 0.0.0.0 in Docker. */
+  webhookHost: string;
+  /** A backup is made when the database changed and the last one is this old; 0 = off. */
+  backupIntervalMinutes: number;
   backupRetentionDays: number;
+  /** Send the newest backup, compressed, to the owners once a day. */
+  backupToOwners: boolean;
   reminderDayBeforeHour: number;
   adminAgendaHour: number;
   dialogTimeoutMinutes: number;
   messageCleanupHours: number;
+}
+
+/** BACKUP_INTERVAL_MINUTES, else the earlier BACKUP_INTERVAL_HOURS × 60, else 60. */
+function backupIntervalMinutes(
+  env: Record<string, string | undefined>,
+  e: { BACKUP_INTERVAL_MINUTES: number; BACKUP_INTERVAL_HOURS: number },
+): number {
+  if (env.BACKUP_INTERVAL_MINUTES?.trim()) return e.BACKUP_INTERVAL_MINUTES;
+  if (e.BACKUP_INTERVAL_HOURS >= 0) return e.BACKUP_INTERVAL_HOURS * 60;
+  return 60;
 }
 
 /** A configuration that failed validation; `problems` names every bad variable. */
@@ -160,24 +208,15 @@ export class ConfigError extends Error {
 /** Parses an environment map (Deno.env.toObject() in production) into a Config. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const result = envSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
-    throw new ConfigError(problems);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`);
+  // Webhook mode without a secret would take any POST from anywhere as a Telegram update.
+  if (env.WEBHOOK_URL?.trim() && !env.WEBHOOK_SECRET?.trim()) {
+    problems.push("WEBHOOK_SECRET: is required in webhook mode (WEBHOOK_URL is set)");
   }
+  if (!result.success || problems.length) throw new ConfigError(problems);
   const e = result.data;
-  const extra: string[] = [];
-  for (
-    const [name, value] of [
-      ["REMINDER_DAY_BEFORE_HOUR", e.REMINDER_DAY_BEFORE_HOUR],
-      ["ADMIN_AGENDA_HOUR", e.ADMIN_AGENDA_HOUR],
-    ] as const
-  ) {
-    if (!Number.isInteger(value) || value > 23) extra.push(`${name}: must be an hour 0..23`);
-  }
-  if (e.MESSAGE_CLEANUP_HOURS > 47) {
-    extra.push("MESSAGE_CLEANUP_HOURS: must be at most 47 (Telegram deletes only up to 48 h)");
-  }
-  if (extra.length) throw new ConfigError(extra);
   const dataDir = e.DATA_DIR;
   return {
     version: VERSION,
@@ -192,11 +231,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     logFile: e.LOG_FILE ?? `${dataDir}/bot.log`,
     healthPort: e.HEALTH_PORT,
+    healthHost: e.HEALTH_HOST,
     webhookUrl: e.WEBHOOK_URL,
     webhookSecret: e.WEBHOOK_SECRET,
     webhookPort: e.WEBHOOK_PORT,
-    backupIntervalHours: e.BACKUP_INTERVAL_HOURS,
+    webhookHost: e.WEBHOOK_HOST,
+    backupIntervalMinutes: backupIntervalMinutes(env, e),
     backupRetentionDays: e.BACKUP_RETENTION_DAYS,
+    backupToOwners: e.BACKUP_TO_OWNERS,
     reminderDayBeforeHour: e.REMINDER_DAY_BEFORE_HOUR,
     adminAgendaHour: e.ADMIN_AGENDA_HOUR,
     dialogTimeoutMinutes: e.DIALOG_TIMEOUT_MINUTES,

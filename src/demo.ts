@@ -2,8 +2,9 @@
  * `deno task demo`: the real bot against an embedded local Bot API emulator and a scripted
  * client, printing the conversation of one complete booking. No token, no network.
  */
+import "./ops/quiet_punycode.ts"; // first: before anything loads grammY
 import { parseConfig } from "./config.ts";
-import { startBot } from "./bot/start.ts";
+import { startBot } from "./app.ts";
 import { systemClock } from "./domain/clock.ts";
 import { nullLogger } from "./ops/log.ts";
 import { loadDemoData } from "./services/demo_data.ts";

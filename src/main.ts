@@ -1,4 +1,5 @@
 /** CLI entry: start | migrate | backup | restore | check | jobs | demo-data. */
+import "./ops/quiet_punycode.ts"; // first: before anything loads grammY
 import { type Config, ConfigError, parseConfig } from "./config.ts";
 import { openDatabase } from "./db/connection.ts";
 import {
@@ -12,7 +13,7 @@ import { openMigrated } from "./db/setup.ts";
 import { systemClock } from "./domain/clock.ts";
 import { loadDemoData } from "./services/demo_data.ts";
 import { runOpsCommand, UsageError } from "./ops/commands.ts";
-import { DatabaseUnreadableError, NoValidBackupError } from "./ops/backup.ts";
+import { DatabaseUnreadableError, NoValidBackupError } from "./ops/restore.ts";
 import { VERSION } from "./version.ts";
 
 const USAGE = `booking-bot ${VERSION}
@@ -114,7 +115,7 @@ To get a token:
     );
   }
   await ensureDataDir(config);
-  const { startBot } = await import("./bot/start.ts");
+  const { startBot } = await import("./app.ts");
   const running = await startBot(config);
   await running.done;
 }

@@ -2,7 +2,7 @@
 import { GrammyError } from "grammy";
 import type { Api } from "grammy";
 import { listAdmins } from "../db/admins_repo.ts";
-import { getUser, markBlocked } from "../db/users_repo.ts";
+import { getUser } from "../db/users_repo.ts";
 import type { BotDeps } from "../deps.ts";
 import { type Lang, pickLanguage, type Translate, translator } from "../ui/i18n.ts";
 
@@ -19,8 +19,8 @@ export function isBlockedError(error: unknown): boolean {
 }
 
 /**
- * Sends a message to one user in their language; a 403 marks the user as blocked.
- * Returns whether it was delivered. Never throws.
+ * Sends a message to one user in their language (a 403 marks the user as blocked: the API
+ * transformer markBlockedUsers does it). Returns whether it was delivered. Never throws.
  */
 export async function sendToUser(
   api: Api,
@@ -36,10 +36,7 @@ export async function sendToUser(
     await api.sendMessage(userId, render(t, lang), extra);
     return true;
   } catch (error) {
-    if (isBlockedError(error)) {
-      markBlocked(deps.db, userId, deps.clock.now());
-      deps.logger.info("User blocked the bot; marked", { userId });
-    } else {
+    if (!isBlockedError(error)) {
       deps.logger.warning("Could not message user", { userId, error: String(error) });
     }
     return false;

@@ -6,7 +6,8 @@ import { nativeFetch } from "../telegram/native_fetch.ts";
 import { trackMessages, useHtmlByDefault } from "../telegram/transformers.ts";
 import type { BotDeps } from "../deps.ts";
 import { type Lang, pickLanguage, type Translate, translator } from "../ui/i18n.ts";
-import { getUser, markBlocked } from "../db/users_repo.ts";
+import { getUser } from "../db/users_repo.ts";
+import { markBlockedUsers } from "../telegram/blocked_users.ts";
 import { isUserBlocked } from "../db/jobs_repo.ts";
 import { type Delivery, type Sleep, ThrottledSender } from "./sender.ts";
 
@@ -17,6 +18,8 @@ export type JobDeps = Pick<BotDeps, "db" | "clock" | "catalogs" | "logger" | "me
 export interface JobState {
   /** After a failed backup, no new attempt before this instant. */
   backupRetryAt?: number;
+  /** The database's change mark at the last backup (see changeMark). */
+  backupMark?: string;
 }
 
 /** Everything a job run needs. */
@@ -61,6 +64,7 @@ export function createJobsApi(config: Config, deps: JobDeps, token = config.botT
   });
   useHtmlByDefault(api);
   api.config.use(trackMessages(deps));
+  api.config.use(markBlockedUsers(deps));
   return api;
 }
 
@@ -70,7 +74,10 @@ export interface JobContextOptions {
   deps: JobDeps;
   /** A Bot API client without auto-retry (createJobsApi, or a test's `new Api(...)`). */
   api: Api;
-  /** Install message tracking on `api` (createJobsApi has it already). Default false. */
+  /**
+   * Install message tracking and blocked-user marking on `api` (createJobsApi has them
+   * already). Default false.
+   */
   track?: boolean;
   /** The sender's sleep; default real timers. Tests advance their FakeClock instead. */
   sleep?: Sleep;
@@ -80,16 +87,16 @@ export interface JobContextOptions {
 export function createJobContext(options: JobContextOptions): JobContext {
   const { config, deps, api } = options;
   useHtmlByDefault(api);
-  if (options.track) api.config.use(trackMessages(deps));
+  if (options.track) {
+    api.config.use(trackMessages(deps));
+    api.config.use(markBlockedUsers(deps));
+  }
+  // A 403 is marked by the API transformer (markBlockedUsers); marked users are skipped here.
   const sender = new ThrottledSender({
     clock: deps.clock,
     sleep: options.sleep,
     logger: deps.logger,
-    onBlocked: (chatId) => {
-      if (chatId <= 0) return;
-      markBlocked(deps.db, chatId, deps.clock.now());
-      deps.logger.info("User blocked the bot; marked", { userId: chatId });
-    },
+    isBlocked: (chatId) => chatId > 0 && isUserBlocked(deps.db, chatId),
   });
   return { config, deps, api, sender, state: {} };
 }

@@ -9,7 +9,7 @@ import type { Api } from "grammy";
 import type { Config } from "../config.ts";
 import type { BotDeps } from "../deps.ts";
 import { runAgenda } from "./agenda.ts";
-import { runBackup } from "./backups.ts";
+import { runBackup, runBackupToOwners } from "./backups.ts";
 import { runCleanup } from "./cleanup.ts";
 import { runCompletion } from "./completion.ts";
 import { createJobContext, createJobsApi, type JobContext, type JobResult } from "./context.ts";
@@ -27,6 +27,7 @@ export const JOBS = {
   agenda: runAgenda,
   cleanup: runCleanup,
   backup: runBackup,
+  backup_to_owners: runBackupToOwners,
 } as const satisfies Record<string, (ctx: JobContext) => Promise<JobResult>>;
 
 /** The name of one job. */

@@ -48,13 +48,18 @@ export interface SenderOptions {
   maxFloodRetries?: number;
   /** Called when Telegram answers 403 for a chat (the user blocked the bot). */
   onBlocked?: (chatId: number) => void;
+  /** Whether a chat is marked blocked: such sends are skipped without asking Telegram. */
+  isBlocked?: (chatId: number) => boolean;
 }
 
 /** How one send ended. */
 export type Delivery<T> =
   | { status: "sent"; result: T }
-  /** 403: the user blocked the bot; reported through onBlocked, never retried. */
-  | { status: "blocked"; error: GrammyError }
+  /**
+   * 403: the user blocked the bot; reported through onBlocked, never retried. No `error` when
+   * the user was marked already and Telegram was not asked.
+   */
+  | { status: "blocked"; error?: GrammyError }
   /** Another 4xx: Telegram refused the request itself; retrying would not help. */
   | { status: "rejected"; error: GrammyError }
   /**
@@ -75,6 +80,7 @@ export class ThrottledSender {
   readonly #maxFloodWaitMs: number;
   readonly #maxFloodRetries: number;
   readonly #onBlocked?: (chatId: number) => void;
+  readonly #isBlocked?: (chatId: number) => boolean;
   readonly #closing = new AbortController();
   /** Start times of the requests of the last second, oldest first. */
   #recent: { at: number }[] = [];
@@ -95,6 +101,7 @@ export class ThrottledSender {
     this.#maxFloodWaitMs = options.maxFloodWaitMs ?? 60_000;
     this.#maxFloodRetries = options.maxFloodRetries ?? 10;
     this.#onBlocked = options.onBlocked;
+    this.#isBlocked = options.isBlocked;
   }
 
   /** Aborted when the sender is closed (jobs stop their loops on it). */
@@ -118,6 +125,7 @@ export class ThrottledSender {
     options: { perChat?: boolean } = {},
   ): Promise<Delivery<T>> {
     const perChat = options.perChat ?? true;
+    if (chatId !== undefined && this.#isBlocked?.(chatId)) return { status: "blocked" };
     let failures = 0;
     let floodWaits = 0;
     let maybeDelivered = false;

@@ -4,15 +4,22 @@ import { openDatabase } from "../db/connection.ts";
 import { openMigrated } from "../db/setup.ts";
 import { systemClock } from "../domain/clock.ts";
 import {
+  type BackupInfo,
   checkDatabaseFile,
   createBackup,
+  knownSchemaVersion,
   listBackups,
-  NoValidBackupError,
   pruneBackups,
+} from "./backup.ts";
+import {
+  NoValidBackupError,
   restoreBackup,
   restoreLatest,
+  type RestoreResult,
   RestoreSourceError,
-} from "./backup.ts";
+} from "./restore.ts";
+import { gunzipToTemp, isGzipPath } from "./backup_gzip.ts";
+import { DataDirBusyError, lockDataDirExclusively } from "./data_lock.ts";
 
 /** A mistake in the command line; printed with the usage and exit code 2. */
 export class UsageError extends Error {}
@@ -47,40 +54,69 @@ async function backupCommand(config: Config, args: string[]): Promise<number> {
   }
 }
 
+function listLine(b: BackupInfo): string {
+  const when = new Date(b.takenAt).toISOString();
+  const version = b.schemaVersion === undefined ? "v?" : `v${b.schemaVersion}`;
+  const verdict = b.ok
+    ? "ok"
+    : b.problem?.startsWith("schema version")
+    ? `REFUSED: ${b.problem}`
+    : `BAD: ${b.problem}`;
+  return `${b.name}  ${formatSize(b.size).padStart(10)}  ${when}  ${
+    version.padStart(5)
+  }  ${verdict}`;
+}
+
+function restoreList(config: Config): number {
+  const backups = listBackups(config.backupDir);
+  if (backups.length === 0) {
+    console.log(`No backups in ${config.backupDir}`);
+    return 0;
+  }
+  console.log(`This program knows schema versions up to ${knownSchemaVersion()}.`);
+  for (const b of backups) console.log(listLine(b));
+  return 0;
+}
+
+/** Restores FILE (a .db, or a .db.gz decompressed next to the database first) or the newest. */
+async function restoreFrom(config: Config, arg: string): Promise<RestoreResult> {
+  const base = { dbPath: config.dbPath, backupDir: config.backupDir, now: systemClock.now() };
+  if (arg === "--latest") return await restoreLatest(base);
+  if (!isGzipPath(arg)) return await restoreBackup({ ...base, source: arg });
+  let unzipped: string;
+  try {
+    unzipped = await gunzipToTemp(arg, config.dataDir);
+  } catch (error) {
+    const problem = error instanceof Error ? error.message : String(error);
+    throw new RestoreSourceError(arg, "not-sqlite", problem);
+  }
+  try {
+    return { ...await restoreBackup({ ...base, source: unzipped }), restoredFrom: arg };
+  } finally {
+    await Deno.remove(unzipped).catch(() => {});
+  }
+}
+
 async function restoreCommand(config: Config, args: string[]): Promise<number> {
   if (args.length !== 1) {
     throw new UsageError("restore takes exactly one of: --list, --latest, FILE");
   }
   const [arg] = args;
-  if (arg === "--list") {
-    const backups = listBackups(config.backupDir);
-    if (backups.length === 0) {
-      console.log(`No backups in ${config.backupDir}`);
-      return 0;
-    }
-    for (const b of backups) {
-      const when = new Date(b.takenAt).toISOString();
-      console.log(
-        `${b.name}  ${formatSize(b.size).padStart(10)}  ${when}  ${
-          b.ok ? "ok" : `BAD: ${b.problem}`
-        }`,
-      );
-    }
-    return 0;
-  }
+  if (arg === "--list") return restoreList(config);
   if (arg.startsWith("--") && arg !== "--latest") throw new UsageError(`Unknown option ${arg}`);
+  let lock;
   try {
-    const now = systemClock.now();
-    const result = arg === "--latest"
-      ? await restoreLatest({ dbPath: config.dbPath, backupDir: config.backupDir, now })
-      : await restoreBackup({
-        dbPath: config.dbPath,
-        backupDir: config.backupDir,
-        source: arg,
-        now,
-      });
+    // Refuses while a bot runs on this DATA_DIR instead of swapping the file under it.
+    lock = lockDataDirExclusively(config.dataDir);
+  } catch (error) {
+    if (!(error instanceof DataDirBusyError)) throw error;
+    console.error(`${error.message}\nNothing was changed.`);
+    return 1;
+  }
+  try {
+    const result = await restoreFrom(config, arg);
     if (result.previousBackup) {
-      console.log(`Current database backed up first: ${result.previousBackup}`);
+      console.log(`Current database backed up first: ${result.previousBackup.path}`);
     }
     if (result.movedAside) {
       console.log(`Unreadable current database moved aside: ${result.movedAside}`);
@@ -89,21 +125,30 @@ async function restoreCommand(config: Config, args: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof RestoreSourceError || error instanceof NoValidBackupError) {
-      console.error(`${error.message}\nNothing was changed.`);
+      // Both messages already end with "Nothing was changed."
+      console.error(error.message);
       return 1;
     }
     throw error;
+  } finally {
+    // The lock file is left only by bots; a restore leaves the folder as it found it.
+    lock.abandon();
   }
 }
 
 function checkCommand(config: Config, args: string[]): number {
   if (args.length) throw new UsageError("check takes no argument");
   const result = checkDatabaseFile(config.dbPath);
+  const version = result.schemaVersion === undefined
+    ? ""
+    : ` (schema version ${result.schemaVersion}; this program knows up to ${knownSchemaVersion()})`;
   if (result.ok) {
-    console.log(`${config.dbPath}: ok`);
+    console.log(`${config.dbPath}: ok${version}`);
     return 0;
   }
-  console.error(`${config.dbPath}: ${result.state}${result.problem ? ` (${result.problem})` : ""}`);
+  console.error(
+    `${config.dbPath}: ${result.state}${result.problem ? ` (${result.problem})` : ""}${version}`,
+  );
   return 1;
 }
 

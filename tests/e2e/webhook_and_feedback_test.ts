@@ -1,25 +1,27 @@
 import assert from "node:assert/strict";
 import { parseConfig } from "../../src/config.ts";
-import { startBot } from "../../src/bot/start.ts";
+import { startBot } from "../../src/app.ts";
 import { FakeClock } from "../../src/domain/clock.ts";
 import { nullLogger } from "../../src/ops/log.ts";
 import { loadDemoData } from "../../src/services/demo_data.ts";
 import { getFeedbackForBooking } from "../../src/db/feedback_repo.ts";
 import { FakeBotApi } from "../support/fake_bot_api.ts";
 import { freePorts } from "../support/webhook_cluster.ts";
+import { behindTlsProxy } from "../support/tls_proxy.ts";
 import { startTestBot } from "../support/harness.ts";
 
 Deno.test("webhook mode: registers the webhook with its secret and refuses requests without it", async () => {
   const fake = await FakeBotApi.start();
   const dataDir = await Deno.makeTempDir({ prefix: "booking-webhook-" });
   const [port] = freePorts(1);
+  const proxy = behindTlsProxy(fake, `http://127.0.0.1:${port}/hook`);
   try {
     const config = parseConfig({
       BOT_TOKEN: "1:T",
       TELEGRAM_API_ROOT: fake.apiRoot,
       DATA_DIR: dataDir,
       HEALTH_PORT: "0",
-      WEBHOOK_URL: `http://127.0.0.1:${port}/hook`,
+      WEBHOOK_URL: "https://bot.example.test/hook",
       WEBHOOK_SECRET: "s3cret_token",
       WEBHOOK_PORT: String(port),
     });
@@ -30,8 +32,13 @@ Deno.test("webhook mode: registers the webhook with its secret and refuses reque
       noJobs: true,
     });
     try {
-      assert.equal(fake.webhook.url, `http://127.0.0.1:${port}/hook`);
+      assert.equal(proxy.registeredUrl(), "https://bot.example.test/hook");
       assert.equal(fake.webhook.secret_token, "s3cret_token");
+      const [setWebhook] = fake.callsOf("setWebhook");
+      assert.ok(
+        (setWebhook.payload.allowed_updates as string[]).includes("my_chat_member"),
+        "Telegram is asked for my_chat_member (blocked users)",
+      );
       const update = {
         update_id: 1,
         message: {
@@ -43,7 +50,7 @@ Deno.test("webhook mode: registers the webhook with its secret and refuses reque
           entities: [{ type: "bot_command", offset: 0, length: 6 }],
         },
       };
-      for (const secret of [undefined, "wrong"]) {
+      for (const secret of [undefined, "wrong", "s3cret_toke", "s3cret_token_", ""]) {
         const res = await fetch(`http://127.0.0.1:${port}/hook`, {
           method: "POST",
           headers: secret ? { "X-Telegram-Bot-Api-Secret-Token": secret } : {},
@@ -53,6 +60,8 @@ Deno.test("webhook mode: registers the webhook with its secret and refuses reque
         assert.equal(res.status, 401);
       }
       assert.equal(fake.callsOf("sendMessage").length, 0, "nothing handled without the secret");
+      assert.equal(fake.callsOf("setMyCommands").length > 0, true);
+      assert.equal(running.deps.db.prepare("SELECT COUNT(*) AS n FROM users").get()!.n, 0);
       // Through the fake (which sends the secret like Telegram does) it works.
       const u = fake.user(42, { first_name: "W", language_code: "en" });
       const reply = u.nextMessage();

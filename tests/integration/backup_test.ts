@@ -6,18 +6,21 @@ import { migrateUp } from "../../src/db/migrate.ts";
 import {
   checkDatabaseFile,
   createBackup,
-  ensureHealthyDatabase,
   integrityCheck,
   isBackupDue,
+  knownSchemaVersion,
   latestBackupTime,
   listBackups,
-  NoValidBackupError,
   parseBackupName,
   pruneBackups,
+} from "../../src/ops/backup.ts";
+import {
+  ensureHealthyDatabase,
+  NoValidBackupError,
   restoreBackup,
   restoreLatest,
   RestoreSourceError,
-} from "../../src/ops/backup.ts";
+} from "../../src/ops/restore.ts";
 import { createLogger, nullLogger } from "../../src/ops/log.ts";
 
 const T0 = Date.UTC(2026, 10, 25, 9, 0, 0); // 2026-11-25T09:00:00Z
@@ -234,7 +237,22 @@ Deno.test("checkDatabaseFile tells the states apart", async () => {
   await withTempDir((dir) => {
     const good = join(dir, "good.db");
     makeDatabase(good);
-    assert.deepEqual(checkDatabaseFile(good), { ok: true, state: "ok" });
+    assert.deepEqual(checkDatabaseFile(good), {
+      ok: true,
+      state: "ok",
+      schemaVersion: knownSchemaVersion(),
+    });
+    const newer = join(dir, "newer.db");
+    makeDatabase(newer);
+    const db = new DatabaseSync(newer);
+    db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', 0)")
+      .run(knownSchemaVersion() + 1);
+    db.close();
+    const verdict = checkDatabaseFile(newer);
+    assert.equal(verdict.state, "too-new");
+    assert.equal(verdict.ok, false);
+    assert.equal(verdict.schemaVersion, knownSchemaVersion() + 1);
+    assert.match(verdict.problem!, /newer than this program/);
     assert.equal(checkDatabaseFile(join(dir, "nope.db")).state, "missing");
     assert.equal(checkDatabaseFile(dir).state, "not-a-file");
     Deno.writeFileSync(join(dir, "garbage.db"), garbage(8192));

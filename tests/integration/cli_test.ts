@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { compileArgs } from "../../scripts/compile.ts";
 import { VERSION } from "../../src/version.ts";
 
@@ -99,6 +100,30 @@ Deno.test("cli: bad configuration names every bad variable and exits 2", async (
   }
 });
 
+Deno.test("cli: webhook mode without WEBHOOK_SECRET or with an http:// URL refuses to start (exit 2)", async () => {
+  await withDir(async (dir) => {
+    const noSecret = await cli(["start"], {
+      DATA_DIR: dir,
+      BOT_TOKEN: "1:T",
+      WEBHOOK_URL: "https://bot.example.test/hook",
+    });
+    assert.equal(noSecret.code, 2, noSecret.stderr);
+    assert.match(noSecret.stderr, /WEBHOOK_SECRET: is required/);
+    const plain = await cli(["start"], {
+      DATA_DIR: dir,
+      BOT_TOKEN: "1:T",
+      WEBHOOK_URL: "http://bot.example.test/hook",
+      WEBHOOK_SECRET: "s3cret",
+      REMINDER_DAY_BEFORE_HOUR: "24",
+    });
+    assert.equal(plain.code, 2, plain.stderr);
+    assert.match(plain.stderr, /WEBHOOK_URL: must be an https:\/\/ URL/);
+    // Every bad setting is named at once, the hour range with the others.
+    assert.match(plain.stderr, /REMINDER_DAY_BEFORE_HOUR: must be an hour 0..23/);
+    assert.deepEqual(await tree(dir), [], "nothing was created");
+  });
+});
+
 Deno.test("cli: unknown commands and bad arguments print usage and exit 2", async () => {
   await withDir(async (dir) => {
     for (
@@ -153,5 +178,63 @@ Deno.test("cli: restore refuses missing files, directories and non-databases, ch
     const latest = await cli(["restore", "--latest"], env);
     assert.equal(latest.code, 1);
     assert.match(latest.stderr, /Nothing was changed/);
+  });
+});
+
+/** Copies `source` to `target` and marks the copy as written by a newer program (version 9999). */
+function newerSchemaCopy(source: string, target: string): void {
+  Deno.copyFileSync(source, target);
+  const db = new DatabaseSync(target);
+  db.exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)");
+  db.close();
+}
+
+Deno.test("cli: a backup from a newer program is never restored; --list and check say why", async () => {
+  await withDir(async (dir) => {
+    const env = { DATA_DIR: dir };
+    await cli(["demo-data"], env);
+    assert.equal((await cli(["backup"], env)).code, 0);
+    const [good] = [...Deno.readDirSync(`${dir}/backups`)].map((e) => `${dir}/backups/${e.name}`);
+    const newer = `${dir}/backups/booking-20991231T000000Z.db`;
+    newerSchemaCopy(good, newer);
+    const before = await Deno.readFile(`${dir}/booking.db`);
+
+    const manual = await cli(["restore", newer], env);
+    assert.notEqual(manual.code, 0);
+    assert.match(manual.stderr, /schema version 9999 is newer than this program/);
+    assert.deepEqual(await Deno.readFile(`${dir}/booking.db`), before, "booking.db untouched");
+
+    const list = await cli(["restore", "--list"], env);
+    assert.match(
+      list.stdout,
+      /booking-20991231T000000Z\.db .* v9999 +REFUSED: schema version 9999/,
+    );
+    assert.match(list.stdout, /booking-\d{8}T\d{6}Z\.db .* v\d+ +ok/);
+
+    // --latest skips the newer file (the newest by name) and takes the compatible one.
+    const latest = await cli(["restore", "--latest"], env);
+    assert.equal(latest.code, 0, latest.stderr);
+    assert.match(latest.stdout, new RegExp(`Restored .* from ${good}`));
+    assert.match(
+      latest.stdout,
+      /Current database backed up first: .*booking-\d{8}T\d{6}Z(-\d+)?\.db\n/,
+    );
+    assert.doesNotMatch(latest.stdout, /object Object/);
+
+    const check = await cli(["check"], env);
+    assert.equal(check.code, 0);
+    assert.match(check.stdout, /ok \(schema version \d+;/);
+    newerSchemaCopy(good, `${dir}/booking.db`);
+    const checkNewer = await cli(["check"], env);
+    assert.equal(checkNewer.code, 1);
+    assert.match(checkNewer.stderr, /too-new .*schema version 9999/);
+  });
+});
+
+Deno.test("cli: restore of a missing file says 'Nothing was changed.' once", async () => {
+  await withDir(async (dir) => {
+    const r = await cli(["restore", "/nonexistent.db"], { DATA_DIR: dir });
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.match(/Nothing was changed/g)?.length, 1, r.stderr);
   });
 });

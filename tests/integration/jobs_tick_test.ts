@@ -501,7 +501,11 @@ Deno.test("jobs: cleanup deletes tracked messages after 47 h, ignores failures, 
 });
 
 Deno.test("jobs: a verified backup when due, none when not, old ones pruned", async () => {
-  const f = await setup({ now: "2026-12-01T06:00:00Z", env: { BACKUP_RETENTION_DAYS: "30" } });
+  const f = await setup({
+    now: "2026-12-01T06:00:00Z",
+    // The earlier variable name still works (an alias of BACKUP_INTERVAL_MINUTES=1440).
+    env: { BACKUP_RETENTION_DAYS: "30", BACKUP_INTERVAL_HOURS: "24" },
+  });
   try {
     addService(f.db);
     await createBackup(f.db, f.config.backupDir, f.clock.now() - 40 * DAY);
@@ -513,6 +517,7 @@ Deno.test("jobs: a verified backup when due, none when not, old ones pruned", as
     assert.ok(checkDatabaseFile(backups[0].path).ok);
 
     f.clock.advance(23 * HOUR);
+    addService(f.db, "Manicure"); // a change, so the next backup has something new to keep
     await f.tick();
     assert.equal(listBackups(f.config.backupDir).length, 1, "not due yet");
 
@@ -619,5 +624,126 @@ Deno.test("jobs run NAME: backup works offline; sending jobs need BOT_TOKEN", as
     }
   } finally {
     await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("jobs: a backup every BACKUP_INTERVAL_MINUTES (default 60), only after a change", async () => {
+  const f = await setup({ now: "2026-12-01T06:00:00Z", env: { BACKUP_TO_OWNERS: "0" } });
+  try {
+    assert.equal(f.config.backupIntervalMinutes, 60);
+    addService(f.db);
+    assert.match((await f.tick()).backup?.note ?? "", /^booking-/, "the first one at once");
+    f.clock.advance(HOUR);
+    assert.equal((await f.tick()).backup?.note, "no change");
+    f.clock.advance(5 * HOUR);
+    assert.equal((await f.tick()).backup?.note, "no change", "an idle bot makes no new copies");
+    addService(f.db, "Manicure");
+    assert.match((await f.tick()).backup?.note ?? "", /^booking-/, "due and changed");
+    addService(f.db, "Pedicure");
+    f.clock.advance(30 * MINUTE);
+    assert.equal((await f.tick()).backup?.note, "not due");
+    f.clock.advance(30 * MINUTE);
+    assert.match((await f.tick()).backup?.note ?? "", /^booking-/);
+    assert.equal(listBackups(f.config.backupDir).length, 3);
+  } finally {
+    await f.close();
+  }
+});
+
+Deno.test("jobs: backups every 6 h over 40 days are thinned to the promised set", async () => {
+  const f = await setup({ now: "2026-11-01T00:00:00Z", env: { BACKUP_TO_OWNERS: "0" } });
+  try {
+    addService(f.db);
+    const start = f.clock.now();
+    for (let h = 0; h < 40 * 24; h += 6) {
+      await createBackup(f.db, f.config.backupDir, start + h * HOUR);
+    }
+    f.clock.set(new Date(start + 40 * 24 * HOUR).toISOString());
+    addService(f.db, "Manicure");
+    await f.tick();
+    const now = f.clock.now();
+    const left = listBackups(f.config.backupDir);
+    assert.ok(left.every((b) => b.ok));
+    const recent = left.filter((b) => now - b.takenAt <= 48 * HOUR);
+    assert.equal(recent.length, 9, "all of the last 48 h (8 at 6-h steps + the new one)");
+    const older = left.filter((b) => now - b.takenAt > 48 * HOUR);
+    const days = older.map((b) => new Date(b.takenAt).toISOString().slice(0, 10));
+    assert.equal(new Set(days).size, older.length, "one a day beyond 48 h");
+    assert.equal(older.length, 28, "up to BACKUP_RETENTION_DAYS (30)");
+    assert.ok(older.every((b) => now - b.takenAt <= 30 * DAY));
+    assert.ok(older.every((b) => new Date(b.takenAt).getUTCHours() === 18), "newest of each day");
+  } finally {
+    await f.close();
+  }
+});
+
+Deno.test("jobs: once a day the newest backup, gzip-compressed, goes to the owners; restore FILE.db.gz works", async () => {
+  const f = await setup({ now: "2026-12-01T06:00:00Z" });
+  const restoreDir = await Deno.makeTempDir({ prefix: "booking-gz-" });
+  try {
+    upsertAdmin(f.db, 900, "owner", null, past);
+    upsertAdmin(f.db, 901, "admin", null, past);
+    addService(f.db, "Gzip Haircut");
+    await f.tick();
+    const docs = () => f.fake.callsOf("sendDocument").filter((c) => c.response.ok);
+    assert.equal(docs().length, 1, "one copy, to the owner only");
+    const [call] = docs();
+    assert.equal(Number(call.payload.chat_id), 900);
+    const file = call.payload.document as { file_name: string; bytes: Uint8Array };
+    assert.match(file.file_name, /^booking-\d{8}T\d{6}Z\.db\.gz$/);
+    assert.deepEqual([...file.bytes.subarray(0, 2)], [0x1f, 0x8b], "gzip");
+    assert.match(String(call.payload.caption), /Ежедневная резервная копия/);
+
+    f.clock.advance(23 * HOUR);
+    addService(f.db, "Later");
+    await f.tick();
+    assert.equal(docs().length, 1, "not again within the day");
+    f.clock.advance(HOUR);
+    await f.tick();
+    assert.equal(docs().length, 2, "the next day's copy");
+
+    // The copy restores through the CLI.
+    const gz = `${restoreDir}/${file.file_name}`;
+    await Deno.writeFile(gz, file.bytes);
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../../src/main.ts", import.meta.url).pathname, "restore", gz],
+      env: { DATA_DIR: `${restoreDir}/data`, HEALTH_PORT: "0" },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const restored = openMigrated(`${restoreDir}/data/booking.db`, f.clock.now());
+    const names = restored.prepare("SELECT name FROM services").all().map((r) => r.name);
+    restored.close();
+    assert.ok(names.includes("Gzip Haircut"));
+
+    const bad = `${restoreDir}/broken.db.gz`;
+    await Deno.writeTextFile(bad, "not gzip at all");
+    const refused = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../../src/main.ts", import.meta.url).pathname, "restore", bad],
+      env: { DATA_DIR: `${restoreDir}/data`, HEALTH_PORT: "0" },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(refused.code, 1);
+    assert.match(new TextDecoder().decode(refused.stderr), /not a readable gzip file/);
+  } finally {
+    await f.close();
+    await Deno.remove(restoreDir, { recursive: true });
+  }
+});
+
+Deno.test("jobs: BACKUP_TO_OWNERS=0 sends no copy", async () => {
+  const f = await setup({ now: "2026-12-01T06:00:00Z", env: { BACKUP_TO_OWNERS: "0" } });
+  try {
+    upsertAdmin(f.db, 900, "owner", null, past);
+    addService(f.db);
+    const report = await f.tick();
+    assert.equal(report.backup_to_owners?.note, "off");
+    assert.equal(f.fake.callsOf("sendDocument").length, 0);
+  } finally {
+    await f.close();
   }
 });

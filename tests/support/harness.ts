@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { type Config, parseConfig } from "../../src/config.ts";
-import { type RunningBot, startBot } from "../../src/bot/start.ts";
+import { type RunningBot, startBot } from "../../src/app.ts";
 import { FakeClock } from "../../src/domain/clock.ts";
 import { type Logger, nullLogger } from "../../src/ops/log.ts";
 import { loadDemoData } from "../../src/services/demo_data.ts";

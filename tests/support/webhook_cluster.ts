@@ -5,6 +5,7 @@
  * forwarded concurrently, so processes really race for the same slots.
  */
 import { FakeBotApi, type FakeUser } from "./fake_bot_api.ts";
+import { behindTlsProxy } from "./tls_proxy.ts";
 
 /** Free TCP ports on 127.0.0.1. */
 export function freePorts(n: number): number[] {
@@ -40,7 +41,7 @@ export async function startCluster(processes = 2, fake?: FakeBotApi): Promise<Cl
     DATA_DIR: dataDir,
     HEALTH_PORT: "0",
     LOG_LEVEL: "ERROR",
-    WEBHOOK_URL: `http://127.0.0.1:${lbPort}/`,
+    WEBHOOK_URL: "https://bot.example.test/",
     WEBHOOK_SECRET: secret,
   };
   const seed = await new Deno.Command(Deno.execPath(), {
@@ -51,6 +52,8 @@ export async function startCluster(processes = 2, fake?: FakeBotApi): Promise<Cl
   }).output();
   if (seed.code !== 0) throw new Error(new TextDecoder().decode(seed.stderr));
 
+  // The balancer stands where the TLS proxy would: Telegram posts to it.
+  behindTlsProxy(api, `http://127.0.0.1:${lbPort}/`);
   const forwarded = botPorts.map(() => 0);
   const chains = new Map<number, Promise<void>>();
   const lb = Deno.serve(

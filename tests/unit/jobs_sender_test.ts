@@ -159,3 +159,13 @@ Deno.test("sender: closing stops waiting; the message counts as surely undeliver
   assert.equal(result.status === "failed" && result.maybeDelivered, false);
   assert.equal((await sender.send(2, flaky([]).call)).status, "failed");
 });
+
+Deno.test("sender: a chat marked blocked is skipped without a request", async () => {
+  const { sender } = makeSender({ isBlocked: (id) => id === 42 });
+  const skipped = flaky([]);
+  assert.equal((await sender.send(42, skipped.call)).status, "blocked");
+  assert.equal(skipped.state.attempts, 0, "Telegram was not asked");
+  const other = flaky([]);
+  assert.equal((await sender.send(43, other.call)).status, "sent");
+  assert.equal(other.state.attempts, 1);
+});

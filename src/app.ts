@@ -1,0 +1,327 @@
+/**
+ * The composition root: `start` wires config, storage, bot, transport, health server and jobs,
+ * in short named steps, and stops them in reverse order.
+ */
+import "./ops/quiet_punycode.ts"; // first: before anything loads grammY
+import { type Api, type Bot, webhookCallback } from "grammy";
+import { run, type RunnerHandle } from "@grammyjs/runner";
+import type { Config } from "./config.ts";
+import { type Db } from "./db/connection.ts";
+import { openMigrated, syncOwners } from "./db/setup.ts";
+import { listOwnerIds } from "./db/admins_repo.ts";
+import { type Clock, systemClock } from "./domain/clock.ts";
+import { BookingService } from "./services/booking_service.ts";
+import {
+  ensureHealthyDatabase,
+  type HealthyDatabaseResult,
+  NoValidBackupError,
+} from "./ops/restore.ts";
+import { type DataDirLock, lockDataDirForBot } from "./ops/data_lock.ts";
+import { startHealthServer } from "./ops/health.ts";
+import { type OpenedKv, openKvOrMoveAside } from "./ops/kv_store.ts";
+import { createLogger, type Logger } from "./ops/log.ts";
+import { createBotMetrics } from "./ops/metrics.ts";
+import { startWebhookServer } from "./ops/webhook_server.ts";
+import { type JobsHandle, startJobs } from "./jobs/scheduler.ts";
+import { createBot, HANDLED_UPDATES } from "./bot/bot.ts";
+import type { BotContext } from "./bot/context.ts";
+import type { BotDeps } from "./deps.ts";
+import { LANGUAGES, loadCatalogs, type Translate, translator } from "./ui/i18n.ts";
+import { notifyAdmins, sendToUser } from "./bot/notify.ts";
+
+/** A running bot and how to stop it. */
+export interface RunningBot {
+  deps: BotDeps;
+  /** Stops taking updates, finishes in-flight ones, stops jobs, closes database and KV. */
+  stop(): Promise<void>;
+  /** Resolves when the bot has stopped. */
+  done: Promise<void>;
+  /** Updates being handled right now (long polling; 0 in webhook mode). */
+  inFlight(): number;
+}
+
+/** Options tests use to run the real start sequence with a fake clock. */
+export interface StartOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Do not install SIGINT/SIGTERM handlers (tests). */
+  noSignals?: boolean;
+  /** Do not start Deno.cron jobs (tests drive jobs themselves). */
+  noJobs?: boolean;
+}
+
+/** Where CRITICAL log records go once the bot exists to send them. */
+interface CriticalSink {
+  tellOwners?: (text: string) => void;
+}
+
+/** Database, dialog-state store and the data-folder lock, opened and healed. */
+interface Storage {
+  db: Db;
+  kv: OpenedKv;
+  health: HealthyDatabaseResult;
+  lock: DataDirLock;
+}
+
+/** How updates arrive (long polling or webhook). */
+interface Transport {
+  mode: "polling" | "webhook";
+  alive(): boolean;
+  lastRequestAt(): number;
+  inFlight(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts everything `deno task start` runs. */
+export async function startBot(config: Config, options: StartOptions = {}): Promise<RunningBot> {
+  const clock = options.clock ?? systemClock;
+  const critical: CriticalSink = {};
+  const logger = options.logger ?? productionLogger(config, critical);
+  logger.info("Starting", {
+    version: config.version,
+    dataDir: config.dataDir,
+    timeZone: config.timeZone,
+  });
+  const storage = await openStorage(config, clock, logger);
+  try {
+    return await startServing(config, options, { clock, logger, critical, storage });
+  } catch (error) {
+    // A start that failed half-way (e.g. Telegram unreachable) leaves nothing open or locked.
+    storage.kv.kv.close();
+    storage.db.close();
+    storage.lock.release();
+    throw error;
+  }
+}
+
+/** What startServing receives from the first steps. */
+interface Opened {
+  clock: Clock;
+  logger: Logger;
+  critical: CriticalSink;
+  storage: Storage;
+}
+
+/** Builds the bot on the opened storage, starts the transport, health server and jobs. */
+async function startServing(
+  config: Config,
+  options: StartOptions,
+  { clock, logger, critical, storage }: Opened,
+): Promise<RunningBot> {
+  const deps = buildDeps(config, storage, clock, logger);
+  const bot = createBot(config, deps);
+  await bot.init();
+  logger.info("Bot identity", { username: bot.botInfo.username });
+  await publishCommands(bot.api, deps).catch((error) =>
+    logger.warning("Could not publish the command list", { error: String(error) })
+  );
+  critical.tellOwners = (message) => tellOwnersCritical(bot.api, deps, message);
+  const transport = await startTransport(bot, config, clock, logger);
+  const health = startHealth(config, deps, transport);
+  const jobs = options.noJobs ? undefined : startJobs({ config, deps, api: bot.api });
+  await tellOwnersAboutRecovery(bot.api, deps, storage);
+  const stop = shutdown({ logger, ownLogger: !options.logger, transport, jobs, health, storage });
+  if (!options.noSignals) stopOnSignals(stop.run);
+  return { deps, stop: stop.run, done: stop.done, inFlight: transport.inFlight };
+}
+
+function productionLogger(config: Config, critical: CriticalSink): Logger {
+  return createLogger({
+    level: config.logLevel,
+    file: config.logFile,
+    onCritical: (message) => critical.tellOwners?.(message),
+  });
+}
+
+/**
+ * Takes the data-folder lock, heals the database from a backup when it is damaged (refusing
+ * to start when no compatible valid backup exists), migrates it, and opens the dialog store.
+ */
+async function openStorage(config: Config, clock: Clock, logger: Logger): Promise<Storage> {
+  const lock = await lockDataDirForBot(config.dataDir);
+  try {
+    const health = await ensureHealthyDatabase({
+      dbPath: config.dbPath,
+      backupDir: config.backupDir,
+      now: clock.now(),
+      logger,
+    });
+    const db = openMigrated(config.dbPath, clock.now());
+    syncOwners(db, config.adminIds, clock.now());
+    if (config.adminIds.length === 0) logger.warning("ADMIN_IDS is empty: nobody can use /admin");
+    const kv = await openKvOrMoveAside(config.kvPath, clock.now(), logger);
+    return { db, kv, health, lock };
+  } catch (error) {
+    lock.abandon();
+    if (error instanceof NoValidBackupError) {
+      logger.critical(error.message);
+      logger.close();
+    }
+    throw error;
+  }
+}
+
+function buildDeps(config: Config, storage: Storage, clock: Clock, logger: Logger): BotDeps {
+  const { db } = storage;
+  return {
+    db,
+    clock,
+    bookings: new BookingService(db, clock, config.timeZone),
+    catalogs: loadCatalogs(),
+    logger,
+    metrics: createBotMetrics(),
+    kv: storage.kv.kv,
+  };
+}
+
+/** Webhook mode when WEBHOOK_URL is set (config guarantees https and a secret), else polling. */
+async function startTransport(
+  bot: Bot<BotContext>,
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+): Promise<Transport> {
+  const allowed_updates = [...HANDLED_UPDATES];
+  if (config.webhookUrl && config.webhookSecret) {
+    let lastRequestAt = clock.now();
+    const handle = webhookCallback(bot, "std/http", { onTimeout: "return" });
+    const server = startWebhookServer({
+      port: config.webhookPort,
+      hostname: config.webhookHost,
+      secret: config.webhookSecret,
+      logger,
+      handle: (request) => {
+        lastRequestAt = clock.now();
+        return handle(request);
+      },
+    });
+    await bot.api.setWebhook(config.webhookUrl, {
+      secret_token: config.webhookSecret,
+      allowed_updates,
+    });
+    logger.info("Webhook mode", {
+      url: config.webhookUrl,
+      host: config.webhookHost,
+      port: config.webhookPort,
+    });
+    return {
+      mode: "webhook",
+      alive: () => true,
+      lastRequestAt: () => lastRequestAt,
+      inFlight: () => 0,
+      stop: () => server.shutdown(),
+    };
+  }
+  await bot.api.deleteWebhook();
+  const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates } } });
+  logger.info("Long polling started", { allowedUpdates: allowed_updates });
+  return {
+    mode: "polling",
+    alive: () => runner.isRunning(),
+    lastRequestAt: () => 0,
+    inFlight: () => runner.size(),
+    stop: async () => {
+      if (runner.isRunning()) await runner.stop();
+    },
+  };
+}
+
+function startHealth(config: Config, deps: BotDeps, transport: Transport) {
+  const { db, metrics, logger } = deps;
+  return startHealthServer({
+    port: config.healthPort,
+    hostname: config.healthHost,
+    metrics,
+    logger,
+    checks: {
+      database: () => db.prepare("SELECT 1 AS ok").get()?.ok === 1,
+      updates: () => ({
+        mode: transport.mode,
+        alive: transport.alive(),
+        lastUpdateAt: Math.max(
+          transport.lastRequestAt(),
+          metrics.lastUpdateTimestampSeconds.get() * 1000,
+        ),
+      }),
+    },
+  });
+}
+
+function tellOwnersCritical(api: Api, deps: BotDeps, message: string): void {
+  for (const id of listOwnerIds(deps.db)) {
+    sendToUser(api, deps, id, (t) => t("ops.critical", { message: message.slice(0, 3000) }))
+      .catch(() => {});
+  }
+}
+
+/** Tells the admins what the start sequence repaired: a restored database, a fresh KV store. */
+async function tellOwnersAboutRecovery(api: Api, deps: BotDeps, storage: Storage): Promise<void> {
+  const { health, kv } = storage;
+  if (health.status === "restored") {
+    const from = health.from;
+    const movedAside = health.movedAside;
+    await notifyAdmins(api, deps, (t) => t("ops.restored", { from, movedAside })).catch(() => {});
+  }
+  if (kv.movedAside) {
+    const movedAside = kv.movedAside;
+    const render = (t: Translate) => t("ops.kv_reset", { movedAside });
+    for (const id of listOwnerIds(deps.db)) await sendToUser(api, deps, id, render);
+  }
+}
+
+/** What shutdown stops, in order. */
+interface Parts {
+  logger: Logger;
+  ownLogger: boolean;
+  transport: Transport;
+  jobs?: JobsHandle;
+  health: { shutdown(): Promise<void> } | null;
+  storage: Storage;
+}
+
+/** Stops taking updates, lets in-flight ones finish, stops jobs and health, closes storage. */
+function shutdown(parts: Parts): { run: () => Promise<void>; done: Promise<void> } {
+  const { logger, transport, jobs, health, storage } = parts;
+  let stopping: Promise<void> | undefined;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  const run = () => {
+    stopping ??= (async () => {
+      logger.info("Stopping: finishing in-flight updates");
+      await transport.stop();
+      await jobs?.stop();
+      await health?.shutdown();
+      storage.kv.kv.close();
+      storage.db.close();
+      storage.lock.release();
+      logger.info("Stopped");
+      if (parts.ownLogger) logger.close();
+      resolveDone();
+    })();
+    return stopping;
+  };
+  return { run, done };
+}
+
+function stopOnSignals(stop: () => Promise<void>): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => {
+      stop().then(() => Deno.exit(0));
+    });
+  }
+}
+
+/** The command menu Telegram shows next to the input field, in each language. */
+async function publishCommands(api: Api, deps: BotDeps): Promise<void> {
+  for (const lang of LANGUAGES) {
+    const t = translator(deps.catalogs, lang);
+    const commands = (["start", "book", "my", "lang", "help", "cancel"] as const).map((
+      command,
+    ) => ({
+      command,
+      description: t(`common.cmd_${command}`),
+    }));
+    // Russian is also the default for users whose language has no list of its own.
+    await api.setMyCommands(commands, lang === "ru" ? {} : { language_code: lang });
+  }
+}
