@@ -11,6 +11,8 @@ import { openMigrated, syncOwners } from "./db/setup.ts";
 import { listOwnerIds } from "./db/admins_repo.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { BookingService } from "./services/booking_service.ts";
+import { CatalogService } from "./services/catalog_service.ts";
+import { ScheduleService } from "./services/schedule_service.ts";
 import {
   ensureHealthyDatabase,
   type HealthyDatabaseResult,
@@ -167,6 +169,10 @@ function buildDeps(config: Config, storage: Storage, clock: Clock, logger: Logge
     db,
     clock,
     bookings: new BookingService(db, clock, config.timeZone),
+    services: {
+      catalog: new CatalogService(db, clock),
+      schedule: new ScheduleService(db, clock, config.timeZone),
+    },
     catalogs: loadCatalogs(),
     logger,
     metrics: createBotMetrics(),

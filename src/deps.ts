@@ -2,15 +2,24 @@
 import type { Db } from "./db/connection.ts";
 import type { Clock } from "./domain/clock.ts";
 import type { BookingService } from "./services/booking_service.ts";
+import type { CatalogService } from "./services/catalog_service.ts";
+import type { ScheduleService } from "./services/schedule_service.ts";
 import type { Logger } from "./ops/log.ts";
 import type { BotMetrics } from "./ops/metrics.ts";
 import type { Catalogs } from "./ui/i18n.ts";
+
+/** The services the bot writes through, each bound to the database and the clock. */
+export interface Services {
+  catalog: CatalogService;
+  schedule: ScheduleService;
+}
 
 /** The shared dependencies; tests pass their own. */
 export interface BotDeps {
   db: Db;
   clock: Clock;
   bookings: BookingService;
+  services: Services;
   catalogs: Catalogs;
   logger: Logger;
   metrics: BotMetrics;

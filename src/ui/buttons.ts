@@ -8,3 +8,9 @@ export type Buttons = InlineKeyboardButton[][];
 export function button(text: string, data: string): InlineKeyboardButton {
   return { text, callback_data: data };
 }
+
+/** A screen as plain data: what a pure view returns and a handler shows. */
+export interface Screen {
+  text: string;
+  buttons: Buttons;
+}
