@@ -45,24 +45,39 @@ export interface InputRoute<K extends InputKind> {
 /** The routes of a set of kinds; a section exports `InputRoutes<ItsInput["kind"]>`. */
 export type InputRoutes<K extends InputKind> = { [P in K]: InputRoute<P> };
 
+/** A press refused before it is answered: the answer's text, shown as an alert or a toast. */
+export interface Refusal {
+  text: string;
+  alert?: boolean;
+}
+
 /**
  * Registers a button handler on `composer`: the role is checked before anything else (a
  * forged or stolen button changes nothing and is answered), then the data is parsed (an
- * unparsable one is "out of date"), then the press is answered and `handler` runs.
+ * unparsable one is "out of date"), then `refuse` (if given) may answer with a refusal and
+ * stop, then the press is answered and `handler` runs.
  */
 export function onButton<T extends Record<string, unknown>>(
   composer: Composer<BotContext>,
   codec: CallbackCodec<T>,
   need: AdminRole,
   handler: (ctx: BotContext, data: T) => Promise<void>,
+  refuse?: (ctx: BotContext, data: T) => Refusal | undefined,
 ): void {
   composer.callbackQuery(codec.filter, async (ctx) => {
     if (!(await requireRole(ctx, need))) return;
     const data = codec.unpack(ctx.callbackQuery.data);
     if (!data) return ack(ctx, ctx.t("common.button_outdated"));
+    const refusal = refuse?.(ctx, data);
+    if (refusal) return ack(ctx, refusal.text, refusal.alert);
     await ack(ctx);
     await handler(ctx, data);
   });
+}
+
+/** The refusal of a button that no longer fits what it points at. */
+export function outdated(ctx: BotContext): Refusal {
+  return { text: ctx.t("common.button_outdated") };
 }
 
 /** Starts waiting for an admin's text: the next message is routed by `input.kind`. */

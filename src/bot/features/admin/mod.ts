@@ -18,7 +18,7 @@ import {
 import type { InputKind } from "./input.ts";
 import { adminBookings } from "./bookings.ts";
 import { accessInputs, adminAccess, adminsSection } from "./access.ts";
-import { adminServices } from "./services.ts";
+import { adminServices, servicesInputs, servicesSection } from "./services/index.ts";
 import { adminSchedule } from "./schedule.ts";
 import { adminInsight } from "./insight.ts";
 
@@ -38,10 +38,13 @@ const MENU: SectionId[] = [
 ];
 
 /** The sections opened through the table. */
-const SECTIONS: AdminSection[] = [adminsSection];
+const SECTIONS: AdminSection[] = [adminsSection, servicesSection];
 
 /** Every admin text dialog: kind → role and handler. */
-const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = { ...accessInputs };
+const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = {
+  ...accessInputs,
+  ...servicesInputs,
+};
 
 /** Shows the admin menu. */
 export async function showAdminMenu(ctx: BotContext): Promise<void> {

@@ -36,7 +36,7 @@ import { parseDay } from "../../../domain/date_input.ts";
 import { formatDate } from "../../../ui/format.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
 import { hasRole, requireRole } from "./access_control.ts";
-import { inputProblemText } from "./services.ts";
+import { inputProblemText } from "./kit.ts";
 import {
   backToAdminRow,
   conflictsFor,
