@@ -100,7 +100,7 @@ onButton(
   serviceCreation,
   servicesCb.step,
   "admin",
-  async (ctx, { k, v }) => {
+  (ctx, { k, v }) => {
     const { draft } = creationInput(ctx)!;
     switch (k) {
       case "desc_skip":

@@ -90,7 +90,7 @@ onButton(serviceEditor, servicesCb.edit, "admin", async (ctx, { id, f }) => {
   await applyChange(ctx, id, "isActive", !(findService(ctx, id)?.isActive ?? true));
 });
 
-onButton(serviceEditor, servicesCb.set, "admin", async (ctx, { id, f, v }) => {
+onButton(serviceEditor, servicesCb.set, "admin", (ctx, { id, f, v }) => {
   switch (f) {
     case "dur":
       return applyChange(ctx, id, "durationMinutes", v);
