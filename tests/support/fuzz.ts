@@ -59,15 +59,18 @@ const ODD_TEXTS = [
   "\ud800",
 ];
 
-/** Callback prefixes of the admin sections, read from their sources (each defines its own). */
+/** Callback prefixes of the admin sections, read from their sources and section folders. */
 function adminPrefixes(): string[] {
-  const dir = new URL("../../src/bot/features/admin/", import.meta.url);
   const found = new Set<string>();
-  for (const entry of Deno.readDirSync(dir)) {
-    if (!entry.name.endsWith(".ts")) continue;
-    const text = Deno.readTextFileSync(new URL(entry.name, dir));
-    for (const m of text.matchAll(/codec\(\s*"([a-z]+)"/g)) found.add(m[1]);
-  }
+  const scan = (dir: URL) => {
+    for (const entry of Deno.readDirSync(dir)) {
+      if (entry.isDirectory) scan(new URL(`${entry.name}/`, dir));
+      if (!entry.name.endsWith(".ts")) continue;
+      const text = Deno.readTextFileSync(new URL(entry.name, dir));
+      for (const m of text.matchAll(/codec\(\s*"([a-z]+)"/g)) found.add(m[1]);
+    }
+  };
+  scan(new URL("../../src/bot/features/admin/", import.meta.url));
   return [...found].sort();
 }
 
