@@ -36,6 +36,8 @@ export type ServicesInput =
   | { kind: "as_edit"; id: number; f: ServiceTextField };
 
 // --- masters ("am_") and schedule ("ah_") -----------------------------------------------
+/** A booking rule as the schedule's buttons name it. */
+export type RuleCode = "step" | "max" | "notice" | "horizon" | "cutoff";
 /** Texts the masters section waits for. */
 export type StaffInput = { kind: "am_new" } | { kind: "am_rename"; id: number };
 /** Texts the schedule section waits for; `s` is a master's id (0 = the default master). */
@@ -43,7 +45,7 @@ export type ScheduleInput =
   | { kind: "ah_hours"; s: number; wd: number }
   | { kind: "ah_break"; s: number; wd: number }
   | { kind: "ah_dayoff"; s: number; m: number }
-  | { kind: "ah_rule"; r: string };
+  | { kind: "ah_rule"; r: RuleCode };
 
 // --- admins ("aa_") ---------------------------------------------------------------------
 /** Texts the admins section waits for. */

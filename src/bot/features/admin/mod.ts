@@ -19,7 +19,13 @@ import type { InputKind } from "./input.ts";
 import { adminBookings } from "./bookings.ts";
 import { accessInputs, adminAccess, adminsSection } from "./access.ts";
 import { adminServices, servicesInputs, servicesSection } from "./services/index.ts";
-import { adminSchedule } from "./schedule.ts";
+import {
+  adminSchedule,
+  scheduleInputs,
+  scheduleSection,
+  staffInputs,
+  staffSection,
+} from "./schedule/index.ts";
 import { adminInsight } from "./insight.ts";
 
 /** The admin features. */
@@ -38,12 +44,19 @@ const MENU: SectionId[] = [
 ];
 
 /** The sections opened through the table. */
-const SECTIONS: AdminSection[] = [adminsSection, servicesSection];
+const SECTIONS: AdminSection[] = [
+  adminsSection,
+  servicesSection,
+  staffSection,
+  scheduleSection,
+];
 
 /** Every admin text dialog: kind → role and handler. */
 const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = {
   ...accessInputs,
   ...servicesInputs,
+  ...staffInputs,
+  ...scheduleInputs,
 };
 
 /** Shows the admin menu. */
