@@ -34,7 +34,7 @@ function staffChoice(staffId: number | undefined): StaffChoice {
 
 /** True when clients should see anything about masters (more than one active). */
 export function showsStaff(ctx: BotContext): boolean {
-  return listActiveStaff(ctx.deps.db).length > 1;
+  return ctx.deps.services.catalog.severalMasters("active");
 }
 
 /** Starts a booking from the service list (or directly for `serviceId`). */

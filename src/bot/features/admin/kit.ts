@@ -75,6 +75,19 @@ export function onButton<T extends Record<string, unknown>>(
   });
 }
 
+/** Registers a button that opens a screen: any pending input ends, then `open` shows it. */
+export function onScreen<T extends Record<string, unknown>>(
+  composer: Composer<BotContext>,
+  codec: CallbackCodec<T>,
+  need: AdminRole,
+  open: (ctx: BotContext, data: T) => Promise<void>,
+): void {
+  onButton(composer, codec, need, async (ctx, data) => {
+    endInput(ctx);
+    await open(ctx, data);
+  });
+}
+
 /** The refusal of a button that no longer fits what it points at. */
 export function outdated(ctx: BotContext): Refusal {
   return { text: ctx.t("common.button_outdated") };

@@ -19,13 +19,8 @@ import type { InputKind } from "./input.ts";
 import { adminBookings } from "./bookings.ts";
 import { accessInputs, adminAccess, adminsSection } from "./access.ts";
 import { adminServices, servicesInputs, servicesSection } from "./services/index.ts";
-import {
-  adminSchedule,
-  scheduleInputs,
-  scheduleSection,
-  staffInputs,
-  staffSection,
-} from "./schedule/index.ts";
+import { adminSchedule, scheduleInputs, scheduleSection } from "./schedule/index.ts";
+import { staffInputs, staffSection } from "./schedule/staff.ts";
 import { adminInsight } from "./insight.ts";
 
 /** The admin features. */

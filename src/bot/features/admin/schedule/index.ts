@@ -9,14 +9,12 @@ import { Composer } from "grammy";
 import { listBreaks } from "../../../../db/schedule_repo.ts";
 import { ScheduleError } from "../../../../services/schedule_admin.ts";
 import type { BotContext } from "../../../context.ts";
-import { type AdminSection, endInput, onButton } from "../kit.ts";
+import { type AdminSection, endInput, onButton, onScreen } from "../kit.ts";
 import { scheduleCb } from "./codecs.ts";
 import { scheduleInputs, scheduleQuestions } from "./input.ts";
 import { errorText, ts, withConflicts } from "./report.ts";
 import { showDay, showDaysOff, showRules, showStaffPicker, showWeek } from "./screens.ts";
-import { adminStaff, staffInputs, staffSection } from "./staff.ts";
-
-export { staffInputs, staffSection };
+import { adminStaff } from "./staff.ts";
 
 /** The composer of the schedule section (and, mounted inside, the masters section). */
 export const adminSchedule = new Composer<BotContext>();
@@ -28,32 +26,14 @@ export const scheduleSection: AdminSection = {
   open: (ctx) => showWeek(ctx, 0),
 };
 
+/** The schedule's text dialogs. */
 export { scheduleInputs };
 
-onButton(adminSchedule, scheduleCb.week, "viewer", async (ctx, { s }) => {
-  endInput(ctx);
-  await showWeek(ctx, s);
-});
-
-onButton(adminSchedule, scheduleCb.pick, "viewer", async (ctx) => {
-  endInput(ctx);
-  await showStaffPicker(ctx);
-});
-
-onButton(adminSchedule, scheduleCb.day, "viewer", async (ctx, { s, wd }) => {
-  endInput(ctx);
-  await showDay(ctx, s, wd);
-});
-
-onButton(adminSchedule, scheduleCb.daysOff, "viewer", async (ctx, { s }) => {
-  endInput(ctx);
-  await showDaysOff(ctx, s);
-});
-
-onButton(adminSchedule, scheduleCb.rules, "viewer", async (ctx) => {
-  endInput(ctx);
-  await showRules(ctx);
-});
+onScreen(adminSchedule, scheduleCb.week, "viewer", (ctx, { s }) => showWeek(ctx, s));
+onScreen(adminSchedule, scheduleCb.pick, "viewer", (ctx) => showStaffPicker(ctx));
+onScreen(adminSchedule, scheduleCb.day, "viewer", (ctx, { s, wd }) => showDay(ctx, s, wd));
+onScreen(adminSchedule, scheduleCb.daysOff, "viewer", (ctx, { s }) => showDaysOff(ctx, s));
+onScreen(adminSchedule, scheduleCb.rules, "viewer", (ctx) => showRules(ctx));
 
 /** Runs a change made by a button; a refused one is explained on `screen`. */
 async function change(

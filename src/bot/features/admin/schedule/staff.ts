@@ -16,6 +16,7 @@ import {
   endInput,
   type InputRoutes,
   onButton,
+  onScreen,
   outdated,
   type Refusal,
 } from "../kit.ts";
@@ -97,15 +98,8 @@ export const staffInputs: InputRoutes<StaffInput["kind"]> = {
   am_rename: { need: "admin", handle: answerName },
 };
 
-onButton(adminStaff, staffCb.list, "viewer", async (ctx) => {
-  endInput(ctx);
-  await showStaffList(ctx);
-});
-
-onButton(adminStaff, staffCb.view, "viewer", async (ctx, { id }) => {
-  endInput(ctx);
-  await showStaffCard(ctx, id);
-});
+onScreen(adminStaff, staffCb.list, "viewer", (ctx) => showStaffList(ctx));
+onScreen(adminStaff, staffCb.view, "viewer", (ctx, { id }) => showStaffCard(ctx, id));
 
 onButton(adminStaff, staffCb.add, "admin", (ctx) => askName(ctx, { kind: "am_new" }));
 

@@ -6,7 +6,7 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../../../context.ts";
 import type { ServicesInput } from "../input.ts";
-import { type AdminSection, endInput, type InputRoutes, onButton } from "../kit.ts";
+import { type AdminSection, type InputRoutes, onScreen } from "../kit.ts";
 import { servicesCb } from "./codecs.ts";
 import { creationInputs, serviceCreation } from "./create.ts";
 import { editorInputs, serviceEditor } from "./edit.ts";
@@ -28,14 +28,7 @@ export const servicesInputs: InputRoutes<ServicesInput["kind"]> = {
   ...editorInputs,
 };
 
-onButton(adminServices, servicesCb.list, "viewer", async (ctx, { f, p }) => {
-  endInput(ctx);
-  await showServiceList(ctx, f, p);
-});
-
-onButton(adminServices, servicesCb.view, "viewer", async (ctx, { id }) => {
-  endInput(ctx);
-  await showServiceCard(ctx, id);
-});
+onScreen(adminServices, servicesCb.list, "viewer", (ctx, { f, p }) => showServiceList(ctx, f, p));
+onScreen(adminServices, servicesCb.view, "viewer", (ctx, { id }) => showServiceCard(ctx, id));
 
 adminServices.use(serviceCreation, serviceEditor);
