@@ -23,6 +23,7 @@ import type { JobDeps } from "../../src/jobs/context.ts";
 import { JOB_NAMES, runJobOnce } from "../../src/jobs/run_once.ts";
 import { createJobContext, runTick, startJobs } from "../../src/jobs/scheduler.ts";
 import { FakeBotApi } from "../support/fake_bot_api.ts";
+import { AdminBookingsService } from "../../src/services/admin_bookings.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -573,6 +574,14 @@ Deno.test("jobs: startJobs catches up at once, never overlaps ticks, stops clean
       ...f.deps,
       logger,
       bookings: new BookingService(f.db, f.clock, "Europe/Moscow"),
+      services: {
+        adminBookings: new AdminBookingsService(
+          f.db,
+          f.clock,
+          new BookingService(f.db, f.clock, "Europe/Moscow"),
+        ),
+      },
+      bulkSend: () => Promise.resolve(0),
       kv,
     };
     let scheduled: (() => Promise<void>) | undefined;

@@ -61,13 +61,16 @@ const ODD_TEXTS = [
 
 /** Callback prefixes of the admin sections, read from their sources (each defines its own). */
 function adminPrefixes(): string[] {
-  const dir = new URL("../../src/bot/features/admin/", import.meta.url);
   const found = new Set<string>();
-  for (const entry of Deno.readDirSync(dir)) {
-    if (!entry.name.endsWith(".ts")) continue;
-    const text = Deno.readTextFileSync(new URL(entry.name, dir));
-    for (const m of text.matchAll(/codec\(\s*"([a-z]+)"/g)) found.add(m[1]);
-  }
+  const read = (dir: URL) => {
+    for (const entry of Deno.readDirSync(dir)) {
+      if (entry.isDirectory) read(new URL(`${entry.name}/`, dir));
+      if (!entry.name.endsWith(".ts")) continue;
+      const text = Deno.readTextFileSync(new URL(entry.name, dir));
+      for (const m of text.matchAll(/codec\(\s*"([a-z]+)"/g)) found.add(m[1]);
+    }
+  };
+  read(new URL("../../src/bot/features/admin/", import.meta.url));
   return [...found].sort();
 }
 

@@ -16,7 +16,7 @@ import {
   type SectionId,
 } from "./kit.ts";
 import type { InputKind } from "./input.ts";
-import { adminBookings } from "./bookings.ts";
+import { adminBookings, bookingsInputs, bookingsSection } from "./bookings/index.ts";
 import { accessInputs, adminAccess, adminsSection } from "./access.ts";
 import { adminServices } from "./services.ts";
 import { adminSchedule } from "./schedule.ts";
@@ -38,10 +38,13 @@ const MENU: SectionId[] = [
 ];
 
 /** The sections opened through the table. */
-const SECTIONS: AdminSection[] = [adminsSection];
+const SECTIONS: AdminSection[] = [adminsSection, bookingsSection];
 
 /** Every admin text dialog: kind → role and handler. */
-const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = { ...accessInputs };
+const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = {
+  ...accessInputs,
+  ...bookingsInputs,
+};
 
 /** Shows the admin menu. */
 export async function showAdminMenu(ctx: BotContext): Promise<void> {
