@@ -6,16 +6,19 @@
  */
 import { Composer } from "grammy";
 import { parseDay, parsePeriod } from "../../../../domain/date_input.ts";
+import type { Parsed } from "../../../../domain/admin_input.ts";
 import { orderedPeriod } from "../../../../domain/period_presets.ts";
 import { localDate, parseIsoDate } from "../../../../domain/time.ts";
 import type { LocaleKey } from "../../../../ui/locale_keys.ts";
 import type { BotContext } from "../../../context.ts";
 import { show } from "../../../ui.ts";
-import type { BookingsInput } from "../input.ts";
+import type { AdminRole } from "../../../../db/admins_repo.ts";
+import type { BookingsInput, InputOf } from "../input.ts";
 import {
   type AdminSection,
   awaitInput,
   endInput,
+  type InputRoute,
   type InputRoutes,
   onButton,
   today,
@@ -164,17 +167,37 @@ async function again(ctx: BotContext, key: LocaleKey, params?: Record<string, nu
   await ctx.reply(ctx.t(key, params));
 }
 
+/**
+ * A route that reads a date (or a period) from the text: asks again with `bad` when it is not
+ * one, else ends the input and hands the value on.
+ */
+function parsedRoute<K extends BookingsInput["kind"], V>(
+  need: AdminRole,
+  parse: (text: string, today: Temporal.PlainDate) => Parsed<V>,
+  bad: LocaleKey,
+  then: (ctx: BotContext, input: InputOf<K>, value: V) => Promise<void>,
+): InputRoute<K> {
+  return {
+    need,
+    async handle(ctx, input, text) {
+      const parsed = parse(text, today(ctx));
+      if (!parsed.ok) return again(ctx, bad);
+      endInput(ctx);
+      await then(ctx, input, parsed.value);
+    },
+  };
+}
+
+const readPeriod = (text: string, day: Temporal.PlainDate) => parsePeriod(text, { today: day });
+
 /** The texts of the bookings dialogs. */
 export const bookingsInputs: InputRoutes<BookingsInput["kind"]> = {
-  ab_date: {
-    need: "viewer",
-    async handle(ctx, _input, text) {
-      const date = parseDay(text, today(ctx));
-      if (!date.ok) return again(ctx, "admin_bookings.bad_date");
-      endInput(ctx);
-      await showDay(ctx, date.value, 0);
-    },
-  },
+  ab_date: parsedRoute(
+    "viewer",
+    parseDay,
+    "admin_bookings.bad_date",
+    (ctx, _, date) => showDay(ctx, date, 0),
+  ),
   ab_search: {
     need: "viewer",
     async handle(ctx, _input, text) {
@@ -185,33 +208,24 @@ export const bookingsInputs: InputRoutes<BookingsInput["kind"]> = {
       await showSearch(ctx, 0);
     },
   },
-  ab_period: {
-    need: "viewer",
-    async handle(ctx, input, text) {
-      const parsed = parsePeriod(text, { today: today(ctx) });
-      if (!parsed.ok) return again(ctx, "admin_bookings.bad_period");
-      endInput(ctx);
-      await showList(ctx, input.st, parsed.value, 0);
-    },
-  },
-  ab_export: {
-    need: "viewer",
-    async handle(ctx, _input, text) {
-      const parsed = parsePeriod(text, { today: today(ctx) });
-      if (!parsed.ok) return again(ctx, "admin_bookings.bad_period");
-      endInput(ctx);
-      await exportPeriod(ctx, parsed.value, "all");
-    },
-  },
-  ab_move_date: {
-    need: "admin",
-    async handle(ctx, input, text) {
-      const date = parseDay(text, today(ctx));
-      if (!date.ok) return again(ctx, "admin_bookings.bad_date");
-      endInput(ctx);
-      await moveToDay(ctx, input.id, date.value);
-    },
-  },
+  ab_period: parsedRoute(
+    "viewer",
+    readPeriod,
+    "admin_bookings.bad_period",
+    (ctx, input, p) => showList(ctx, input.st, p, 0),
+  ),
+  ab_export: parsedRoute(
+    "viewer",
+    readPeriod,
+    "admin_bookings.bad_period",
+    (ctx, _, p) => exportPeriod(ctx, p, "all"),
+  ),
+  ab_move_date: parsedRoute(
+    "admin",
+    parseDay,
+    "admin_bookings.bad_date",
+    (ctx, input, date) => moveToDay(ctx, input.id, date),
+  ),
   ab_name: {
     need: "admin",
     handle: (ctx, input, text) => changeContact(ctx, input.id, { clientName: text }),
