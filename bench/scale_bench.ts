@@ -15,7 +15,7 @@ import { FakeClock } from "../src/domain/clock.ts";
 import { periodContaining, periodInstants } from "../src/domain/stats.ts";
 import { dayBounds, localDate } from "../src/domain/time.ts";
 import { checkDatabaseFile } from "../src/ops/backup.ts";
-import { bookingsCsv, type ExportLabels } from "../src/services/admin_bookings.ts";
+import { bookingsCsv, type ExportLabels } from "../src/services/export.ts";
 import { BookingService } from "../src/services/booking_service.ts";
 import { periodStats } from "../src/services/stats.ts";
 import { FakeBotApi } from "../tests/support/fake_bot_api.ts";

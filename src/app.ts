@@ -13,6 +13,7 @@ import { type Clock, systemClock } from "./domain/clock.ts";
 import { BookingService } from "./services/booking_service.ts";
 import { CatalogService } from "./services/catalog_service.ts";
 import { ScheduleService } from "./services/schedule_service.ts";
+import { AdminBookingsService } from "./services/admin_bookings.ts";
 import {
   ensureHealthyDatabase,
   type HealthyDatabaseResult,
@@ -24,7 +25,9 @@ import { type OpenedKv, openKvOrMoveAside } from "./ops/kv_store.ts";
 import { createLogger, type Logger } from "./ops/log.ts";
 import { createBotMetrics } from "./ops/metrics.ts";
 import { startWebhookServer } from "./ops/webhook_server.ts";
-import { type JobsHandle, startJobs } from "./jobs/scheduler.ts";
+import { createJobContext, type JobContext, type JobsHandle, startJobs } from "./jobs/scheduler.ts";
+import { createJobsApi } from "./jobs/context.ts";
+import { bulkSender } from "./jobs/bulk_send.ts";
 import { createBot, HANDLED_UPDATES } from "./bot/bot.ts";
 import type { BotContext } from "./bot/context.ts";
 import type { BotDeps } from "./deps.ts";
@@ -110,7 +113,10 @@ async function startServing(
   options: StartOptions,
   { clock, logger, critical, storage }: Opened,
 ): Promise<RunningBot> {
-  const deps = buildDeps(config, storage, clock, logger);
+  const base = buildDeps(config, storage, clock, logger);
+  // One throttled sender for the jobs and the bot's bulk sends, built whether jobs run or not.
+  const jobsContext = createJobContext({ config, deps: base, api: createJobsApi(config, base) });
+  const deps: BotDeps = { ...base, bulkSend: bulkSender(jobsContext) };
   const bot = createBot(config, deps);
   await bot.init();
   logger.info("Bot identity", { username: bot.botInfo.username });
@@ -120,9 +126,19 @@ async function startServing(
   critical.tellOwners = (message) => tellOwnersCritical(bot.api, deps, message);
   const transport = await startTransport(bot, config, clock, logger);
   const health = startHealth(config, deps, transport);
-  const jobs = options.noJobs ? undefined : startJobs({ config, deps, api: bot.api });
+  const jobs = options.noJobs
+    ? undefined
+    : startJobs({ config, deps, api: bot.api, context: jobsContext });
   await tellOwnersAboutRecovery(bot.api, deps, storage);
-  const stop = shutdown({ logger, ownLogger: !options.logger, transport, jobs, health, storage });
+  const stop = shutdown({
+    logger,
+    ownLogger: !options.logger,
+    transport,
+    jobs,
+    sender: jobsContext.sender,
+    health,
+    storage,
+  });
   if (!options.noSignals) stopOnSignals(stop.run);
   return { deps, stop: stop.run, done: stop.done, inFlight: transport.inFlight };
 }
@@ -163,13 +179,20 @@ async function openStorage(config: Config, clock: Clock, logger: Logger): Promis
   }
 }
 
-function buildDeps(config: Config, storage: Storage, clock: Clock, logger: Logger): BotDeps {
+function buildDeps(
+  config: Config,
+  storage: Storage,
+  clock: Clock,
+  logger: Logger,
+): Omit<BotDeps, "bulkSend"> {
   const { db } = storage;
+  const bookings = new BookingService(db, clock, config.timeZone);
   return {
     db,
     clock,
-    bookings: new BookingService(db, clock, config.timeZone),
+    bookings,
     services: {
+      adminBookings: new AdminBookingsService(db, clock, bookings),
       catalog: new CatalogService(db, clock),
       schedule: new ScheduleService(db, clock, config.timeZone),
     },
@@ -281,6 +304,8 @@ interface Parts {
   ownLogger: boolean;
   transport: Transport;
   jobs?: JobsHandle;
+  /** The throttled sender shared by the jobs and the bot's bulk sends. */
+  sender: JobContext["sender"];
   health: { shutdown(): Promise<void> } | null;
   storage: Storage;
 }
@@ -296,6 +321,7 @@ function shutdown(parts: Parts): { run: () => Promise<void>; done: Promise<void>
       logger.info("Stopping: finishing in-flight updates");
       await transport.stop();
       await jobs?.stop();
+      parts.sender.close();
       await health?.shutdown();
       storage.kv.kv.close();
       storage.db.close();

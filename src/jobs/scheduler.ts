@@ -118,6 +118,8 @@ export interface StartJobsOptions {
   scheduler?: TickScheduler;
   /** The sender's sleep; default real timers. */
   sleep?: Sleep;
+  /** A context built already (its sender shared with the bot's bulk sends); default a new one. */
+  context?: JobContext;
 }
 
 /**
@@ -129,7 +131,7 @@ export interface StartJobsOptions {
  */
 export function startJobs(options: StartJobsOptions): JobsHandle {
   const { config, deps, api } = options;
-  const ctx = createJobContext({
+  const ctx = options.context ?? createJobContext({
     config,
     deps,
     api: createJobsApi(config, deps, config.botToken ?? api.token),

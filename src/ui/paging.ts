@@ -27,10 +27,22 @@ export function pageInfo(t: Translate, p: Page): string {
   return p.pages > 1 ? t("common.page", { page: p.page + 1, pages: p.pages }) : "";
 }
 
+/** Labels of the pager's buttons, by the (0-based) page each opens; default ◀️ and ▶️. */
+export interface PagerLabels {
+  prev(page: number): string;
+  next(page: number): string;
+}
+
+const ARROWS: PagerLabels = { prev: () => "◀️", next: () => "▶️" };
+
 /** The ◀️ / ▶️ row for a page (empty when there is one page); `pack` encodes a page's button. */
-export function pagerRow(p: Page, pack: (page: number) => string): InlineKeyboardButton[] {
+export function pagerRow(
+  p: Page,
+  pack: (page: number) => string,
+  labels: PagerLabels = ARROWS,
+): InlineKeyboardButton[] {
   const row: InlineKeyboardButton[] = [];
-  if (p.page > 0) row.push(button("◀️", pack(p.page - 1)));
-  if (p.page < p.pages - 1) row.push(button("▶️", pack(p.page + 1)));
+  if (p.page > 0) row.push(button(labels.prev(p.page - 1), pack(p.page - 1)));
+  if (p.page < p.pages - 1) row.push(button(labels.next(p.page + 1), pack(p.page + 1)));
   return row;
 }

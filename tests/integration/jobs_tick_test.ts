@@ -25,6 +25,7 @@ import { createJobContext, runTick, startJobs } from "../../src/jobs/scheduler.t
 import { FakeBotApi } from "../support/fake_bot_api.ts";
 import { CatalogService } from "../../src/services/catalog_service.ts";
 import { ScheduleService } from "../../src/services/schedule_service.ts";
+import { AdminBookingsService } from "../../src/services/admin_bookings.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -576,9 +577,15 @@ Deno.test("jobs: startJobs catches up at once, never overlaps ticks, stops clean
       logger,
       bookings: new BookingService(f.db, f.clock, "Europe/Moscow"),
       services: {
+        adminBookings: new AdminBookingsService(
+          f.db,
+          f.clock,
+          new BookingService(f.db, f.clock, "Europe/Moscow"),
+        ),
         catalog: new CatalogService(f.db, f.clock),
         schedule: new ScheduleService(f.db, f.clock, "Europe/Moscow"),
       },
+      bulkSend: () => Promise.resolve(0),
       kv,
     };
     let scheduled: (() => Promise<void>) | undefined;

@@ -4,12 +4,14 @@
  * its routes (`InputRoutes` in kit.ts); admin/mod.ts joins the routes into the one text router, and the
  * compiler refuses a kind without a route.
  */
+import type { StatusFilter } from "./bookings/codecs.ts";
+
 // --- bookings ("ab_") -------------------------------------------------------------------
-/** Texts the bookings section waits for. */
+/** Texts the bookings section waits for (the search query itself is `session.adminSearch`). */
 export type BookingsInput =
   | { kind: "ab_date" }
   | { kind: "ab_search" }
-  | { kind: "ab_period"; st: string }
+  | { kind: "ab_period"; st: StatusFilter }
   | { kind: "ab_export" }
   | { kind: "ab_move_date"; id: number }
   | { kind: "ab_name"; id: number }

@@ -16,7 +16,7 @@ import {
   type SectionId,
 } from "./kit.ts";
 import type { InputKind } from "./input.ts";
-import { adminBookings } from "./bookings.ts";
+import { adminBookings, bookingsInputs, bookingsSection } from "./bookings/index.ts";
 import { accessInputs, adminAccess, adminsSection } from "./access.ts";
 import { adminServices, servicesInputs, servicesSection } from "./services/index.ts";
 import { adminSchedule, scheduleInputs, scheduleSection } from "./schedule/index.ts";
@@ -40,15 +40,17 @@ const MENU: SectionId[] = [
 
 /** The sections opened through the table. */
 const SECTIONS: AdminSection[] = [
-  adminsSection,
+  bookingsSection,
   servicesSection,
   staffSection,
   scheduleSection,
+  adminsSection,
 ];
 
 /** Every admin text dialog: kind → role and handler. */
 const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = {
   ...accessInputs,
+  ...bookingsInputs,
   ...servicesInputs,
   ...staffInputs,
   ...scheduleInputs,

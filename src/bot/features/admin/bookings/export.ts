@@ -1,0 +1,90 @@
+/** The CSV export of bookings: a menu of periods, a typed period, a day or a list as shown. */
+import { InputFile } from "grammy";
+import { type BookingStatus, countBookingsBetween } from "../../../../db/bookings_repo.ts";
+import type { DatePeriod } from "../../../../domain/date_input.ts";
+import { PERIOD_PRESETS, periodBounds, presetPeriod } from "../../../../domain/period_presets.ts";
+import { bookingsCsv, type ExportLabels } from "../../../../services/export.ts";
+import type { Translate } from "../../../../ui/i18n.ts";
+import type { BotContext } from "../../../context.ts";
+import { button, show } from "../../../ui.ts";
+import { today } from "../kit.ts";
+import { abCb, type StatusFilter } from "./codecs.ts";
+import { backToBookingsRow, tz } from "./screen.ts";
+import { periodText, statusWord } from "./views.ts";
+
+/** The columns of the export, in order (titles admin_bookings.csv_<column>). */
+const COLUMNS = [
+  "id",
+  "date",
+  "time",
+  "end",
+  "service",
+  "staff",
+  "name",
+  "phone",
+  "status",
+  "reason",
+  "created",
+  "duration",
+  "price",
+] as const;
+
+/** The export's column titles and status words in one language. */
+export function exportLabels(t: Translate): ExportLabels {
+  return {
+    header: COLUMNS.map((c) => t(`admin_bookings.csv_${c}`)),
+    status: (s: BookingStatus) => statusWord(t, s),
+  };
+}
+
+/** The export menu: this day, week or month, or a typed period. */
+export async function showExportMenu(ctx: BotContext): Promise<void> {
+  const presetButtons = PERIOD_PRESETS.map((preset) => {
+    const p = presetPeriod(preset, today(ctx));
+    return button(
+      ctx.t(`admin_bookings.period_${preset}`),
+      abCb.exportDo.pack({ st: "all", from: p.from.toString(), to: p.to.toString() }),
+    );
+  });
+  await show(ctx, ctx.t("admin_bookings.export_title"), [
+    presetButtons,
+    [button(ctx.t("admin_bookings.period_custom"), abCb.exportAsk.pack({}))],
+    backToBookingsRow(ctx),
+  ]);
+}
+
+/** Sends the bookings of a period as a CSV document (streamed in pages). */
+export async function exportPeriod(
+  ctx: BotContext,
+  period: DatePeriod,
+  st: StatusFilter,
+): Promise<void> {
+  const [from, to] = periodBounds(period, tz(ctx));
+  const status = st === "all" ? undefined : st;
+  const count = countBookingsBetween(ctx.deps.db, { from, to, status });
+  const periodLabel = periodText(period);
+  if (count === 0) {
+    await ctx.reply(ctx.t("admin_bookings.export_empty", { period: periodLabel }), {});
+    return;
+  }
+  const filename = `bookings-${period.from}_${period.to}${status ? `-${status}` : ""}.csv`;
+  const { db } = ctx.deps;
+  const labels = exportLabels(ctx.t);
+  const timeZone = tz(ctx);
+  ctx.deps.logger.info("Bookings exported", {
+    adminId: ctx.from!.id,
+    from: period.from.toString(),
+    to: period.to.toString(),
+    count,
+  });
+  await ctx.replyWithDocument(
+    new InputFile(() => bookingsCsv(db, { from, to, status }, timeZone, labels), filename),
+    {
+      caption: ctx.t("admin_bookings.export_caption", {
+        period: periodLabel,
+        filter: ctx.t(`admin_bookings.filter_${st}`),
+        count,
+      }),
+    },
+  );
+}
