@@ -21,6 +21,7 @@ import {
 } from "./ops/restore.ts";
 import { type DataDirLock, lockDataDirForBot } from "./ops/data_lock.ts";
 import { startHealthServer } from "./ops/health.ts";
+import { connectToTelegram, type Wait } from "./ops/preflight.ts";
 import { type OpenedKv, openKvOrMoveAside } from "./ops/kv_store.ts";
 import { createLogger, type Logger } from "./ops/log.ts";
 import { createBotMetrics } from "./ops/metrics.ts";
@@ -53,6 +54,8 @@ export interface StartOptions {
   noSignals?: boolean;
   /** Do not start Deno.cron jobs (tests drive jobs themselves). */
   noJobs?: boolean;
+  /** Waits between attempts to reach Telegram (tests pass an instant one). */
+  wait?: Wait;
 }
 
 /** Where CRITICAL log records go once the bot exists to send them. */
@@ -118,7 +121,7 @@ async function startServing(
   const jobsContext = createJobContext({ config, deps: base, api: createJobsApi(config, base) });
   const deps: BotDeps = { ...base, bulkSend: bulkSender(jobsContext) };
   const bot = createBot(config, deps);
-  await bot.init();
+  bot.botInfo = await connectToTelegram(config, logger, options.wait);
   logger.info("Bot identity", { username: bot.botInfo.username });
   await publishCommands(bot.api, deps).catch((error) =>
     logger.warning("Could not publish the command list", { error: String(error) })

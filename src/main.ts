@@ -1,7 +1,8 @@
 /** CLI entry: start | migrate | backup | restore | check | jobs | demo-data. */
 import "./ops/quiet_punycode.ts"; // first: before anything loads grammY
 import { type Config, ConfigError, parseConfig } from "./config.ts";
-import { openDatabase } from "./db/connection.ts";
+import { type Db, openDatabase } from "./db/connection.ts";
+import { createBackup } from "./ops/backup.ts";
 import {
   assertNotTooNew,
   DatabaseTooNewError,
@@ -15,6 +16,7 @@ import { loadDemoData } from "./services/demo_data.ts";
 import { runOpsCommand, UsageError } from "./ops/commands.ts";
 import { DatabaseUnreadableError, NoValidBackupError } from "./ops/restore.ts";
 import { VERSION } from "./version.ts";
+import { assertPortsFree, StartupError } from "./ops/preflight.ts";
 
 const USAGE = `booking-bot ${VERSION}
 
@@ -23,7 +25,8 @@ Usage: deno task bot <command>   (or: booking-bot <command>)
 Commands:
   start                      run the bot (needs BOT_TOKEN)
   migrate [up]               apply pending database migrations
-  migrate down [N]           revert the newest N migrations (default 1)
+  migrate down [N] [--yes]   revert the newest N migrations (default 1); with stored
+                             data it needs --yes and backs up first
   migrate status             list migrations and whether each is applied
   backup                     make a verified online backup now
   restore --list             list backups with size, time and check result
@@ -49,7 +52,45 @@ async function ensureDataDir(config: Config): Promise<void> {
   await Deno.mkdir(config.dataDir, { recursive: true });
 }
 
-async function migrateCommand(config: Config, args: string[]): Promise<void> {
+/** Rows of the tables an owner would miss ("12 bookings, 3 services"), empty when none. */
+function storedData(db: ReturnType<typeof openDatabase>): string {
+  const parts: string[] = [];
+  for (const table of ["bookings", "services", "users"]) {
+    const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?")
+      .get(table);
+    if (!exists) continue;
+    const n = Number(db.prepare(`SELECT count(*) AS n FROM ${table}`).get()?.n ?? 0);
+    if (n > 0) parts.push(`${n} ${table}`);
+  }
+  return parts.join(", ");
+}
+
+/**
+ * `migrate down`: a down migration may drop columns or tables with data, so on a database that
+ * holds any, it needs --yes and takes a verified backup first.
+ */
+async function migrateDownCommand(config: Config, db: Db, steps: number, yes: boolean) {
+  const data = storedData(db);
+  if (data && !yes) {
+    throw new UsageError(
+      `migrate down ${steps} may drop stored data (the database holds ${data}). ` +
+        `A backup is taken first; run again with --yes to go ahead.`,
+    );
+  }
+  if (data) {
+    const backup = await createBackup(db, config.backupDir, systemClock.now());
+    console.log(`Backed up first: ${backup.path}`);
+  }
+  const done = migrateDown(db, steps);
+  console.log(
+    done.length ? `Reverted ${done.map((m) => m.version).join(", ")}` : "Nothing to revert",
+  );
+}
+
+async function migrateCommand(config: Config, allArgs: string[]): Promise<void> {
+  const yes = allArgs.includes("--yes");
+  const args = allArgs.filter((a) => a !== "--yes");
+  if (yes && args[0] !== "down") throw new UsageError("--yes is only for migrate down");
   const [sub = "up", count, ...rest] = args;
   if (rest.length) throw new UsageError(`Unexpected arguments: ${rest.join(" ")}`);
   await ensureDataDir(config);
@@ -72,10 +113,7 @@ async function migrateCommand(config: Config, args: string[]): Promise<void> {
       if (!Number.isInteger(steps) || steps < 1) {
         throw new UsageError(`migrate down takes a positive whole number, got "${count}"`);
       }
-      const done = migrateDown(db, steps);
-      console.log(
-        done.length ? `Reverted ${done.map((m) => m.version).join(", ")}` : "Nothing to revert",
-      );
+      await migrateDownCommand(config, db, steps, yes);
     } else {
       throw new UsageError(`Unknown migrate subcommand "${sub}"`);
     }
@@ -114,6 +152,7 @@ To get a token:
       2,
     );
   }
+  assertPortsFree(config);
   await ensureDataDir(config);
   const { startBot } = await import("./app.ts");
   const running = await startBot(config);
@@ -163,6 +202,10 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(`${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (error instanceof StartupError) {
+      console.error(error.message);
       return 2;
     }
     if (error instanceof DatabaseTooNewError) {
