@@ -82,9 +82,12 @@ export async function runTick(ctx: JobContext): Promise<TickReport> {
   return report;
 }
 
-/** Handle to stop the jobs. */
+/** Handle to stop the jobs, or pause them for a while (a restore). */
 export interface JobsHandle {
   stop(): Promise<void>;
+  /** Skips ticks until resume; resolves when the running tick has finished. */
+  pause(): Promise<void>;
+  resume(): void;
 }
 
 /** Registers `tick` to run every minute; returns how to unregister it. */
@@ -137,8 +140,9 @@ export function startJobs(options: StartJobsOptions): JobsHandle {
   });
   let running: Promise<void> | undefined;
   let stopped = false;
+  let paused = false;
   const tick = (): Promise<void> => {
-    if (stopped) return Promise.resolve();
+    if (stopped || paused) return Promise.resolve();
     if (running) {
       deps.logger.debug("The previous job tick is still running; skipping this one");
       return Promise.resolve();
@@ -159,6 +163,13 @@ export function startJobs(options: StartJobsOptions): JobsHandle {
       unschedule();
       ctx.sender.close();
       await running;
+    },
+    async pause() {
+      paused = true;
+      await running;
+    },
+    resume() {
+      paused = false;
     },
   };
 }
