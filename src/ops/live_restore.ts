@@ -11,7 +11,7 @@ import { closeForSwap, type Db, writeTransaction } from "../db/connection.ts";
 import type { Clock } from "../domain/clock.ts";
 import { type BackupInfo, createBackup, listBackups, parseBackupName } from "./backup.ts";
 import { checkDatabaseFile, removeQuietly, removeWithSideFiles, SIDE_FILES } from "./db_file.ts";
-import { type DataDirLock, DataDirBusyError } from "./data_lock.ts";
+import { DataDirBusyError, type DataDirLock } from "./data_lock.ts";
 import type { Logger } from "./log.ts";
 import type { PauseGate } from "./pause_gate.ts";
 import { stageCopy } from "./restore.ts";
@@ -195,7 +195,6 @@ export class LiveBackups {
         action: "restore",
         oldValue: previous.name,
         newValue: source.name,
-      })
-    );
+      }));
   }
 }

@@ -31,7 +31,7 @@ export class PauseGate {
       return await fn();
     } finally {
       this.#active--;
-      if (this.#active === 0) for (const wake of this.#idle.splice(0)) wake();
+      if (this.#active === 0) { for (const wake of this.#idle.splice(0)) wake(); }
     }
   }
 

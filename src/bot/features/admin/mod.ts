@@ -7,7 +7,7 @@ import { Composer } from "grammy";
 import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
 import { ack, button, type Buttons, menuRow, show } from "../../ui.ts";
-import { requireRole } from "./access_control.ts";
+import { hasRole, requireRole } from "./access_control.ts";
 import {
   type AdminSection,
   endInput,
@@ -21,6 +21,7 @@ import { accessInputs, adminAccess, adminsSection } from "./access.ts";
 import { adminServices } from "./services.ts";
 import { adminSchedule } from "./schedule.ts";
 import { adminInsight } from "./insight.ts";
+import { adminBackups, backupsSection } from "./backups/index.ts";
 
 /** The admin features. */
 export const adminFeature = new Composer<BotContext>();
@@ -35,10 +36,11 @@ const MENU: SectionId[] = [
   "feedback",
   "audit",
   "admins",
+  "backups",
 ];
 
 /** The sections opened through the table. */
-const SECTIONS: AdminSection[] = [adminsSection];
+const SECTIONS: AdminSection[] = [adminsSection, backupsSection];
 
 /** Every admin text dialog: kind → role and handler. */
 const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = { ...accessInputs };
@@ -46,9 +48,14 @@ const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = { ...accessInputs }
 /** Shows the admin menu. */
 export async function showAdminMenu(ctx: BotContext): Promise<void> {
   const rows: Buttons = [];
-  for (let i = 0; i < MENU.length; i += 2) {
+  // A section the sender's role cannot open has no button.
+  const menu = MENU.filter((id) => {
+    const need = SECTIONS.find((s) => s.id === id)?.need;
+    return need === undefined || hasRole(ctx, need);
+  });
+  for (let i = 0; i < menu.length; i += 2) {
     rows.push(
-      MENU.slice(i, i + 2).map((section) =>
+      menu.slice(i, i + 2).map((section) =>
         button(ctx.t(`admin.section_${section}`), cb.adminSection.pack({ section }))
       ),
     );
@@ -97,4 +104,11 @@ adminFeature.on("message:text", async (ctx, next) => {
   await route.handle(ctx, input, ctx.message.text.trim());
 });
 
-adminFeature.use(adminBookings, adminAccess, adminServices, adminSchedule, adminInsight);
+adminFeature.use(
+  adminBookings,
+  adminAccess,
+  adminServices,
+  adminSchedule,
+  adminInsight,
+  adminBackups,
+);
