@@ -74,6 +74,7 @@ export interface LiveBackupsOptions {
 export class LiveBackups {
   #jobs: Pausable | undefined;
   #busy = false;
+  #generation = 0;
   #verdicts = new Map<string, BackupInfo>();
 
   constructor(private readonly o: LiveBackupsOptions) {}
@@ -86,6 +87,11 @@ export class LiveBackups {
   /** Whether a restore is running now. */
   get restoring(): boolean {
     return this.#busy;
+  }
+
+  /** How many restores this process has made: a confirmation asked before one is stale. */
+  get generation(): number {
+    return this.#generation;
   }
 
   /** The jobs to pause during a restore (they start after the bot). */
@@ -153,6 +159,7 @@ export class LiveBackups {
       try {
         const previousBackup = await createBackup(db, backupDir, clock.now());
         this.#swap(staged);
+        this.#generation++;
         this.#audit(actorId, source, previousBackup);
         logger.warning("The database was restored from /admin", {
           by: actorId,

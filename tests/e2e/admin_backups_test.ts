@@ -106,7 +106,7 @@ Deno.test("e2e backups: list with verdicts, back up now, restore while two clien
       /2\. пн, 30 ноября 2026 г\. 15:00 · [\d,]+ кБ · схема 9999\n\s+⛔ из более новой версии бота \(эта знает схему до \d+\): восстановить нельзя/,
     );
     const restoreButtons = owner.buttons().filter((b) => b.data?.startsWith("akr:"));
-    assert.deepEqual(restoreButtons.map((b) => b.data), [`akr:${good}:0:0`], "only the good one");
+    assert.deepEqual(restoreButtons.map((b) => b.data), [`akr:${good}:0:0:0`], "only the good one");
     assert.equal(restoreButtons[0].text, "♻️ вт, 1 декабря 2026 г. 09:00");
 
     // Two clients in the middle of booking: Dasha at her summary, Egor choosing a day.
@@ -136,6 +136,10 @@ Deno.test("e2e backups: list with verdicts, back up now, restore while two clien
     hold.release();
     const report = (await restored).text!;
     await t.idle();
+    // The same "Yes" pressed again (a double tap) restores nothing a second time.
+    const filesAfter = backupFiles(t);
+    await step(owner, () => owner.pressData(`akr:${good}:0:1:0`), /Эта кнопка устарела/);
+    assert.deepEqual(backupFiles(t), filesAfter);
 
     assert.match(report, /Данные восстановлены из копии от вт, 1 декабря 2026 г\. 09:00\./);
     assert.match(report, /Прежние данные сохранены в копию от вт, 1 декабря 2026 г\. 09:10/);
@@ -194,7 +198,7 @@ Deno.test("e2e backups: an admin who is not an owner cannot open the section or 
     await t.idle();
     await step(admin, () => admin.sendText("/admin"), /Ваша роль: администратор/);
     assert.ok(!admin.buttons().some((b) => b.text.includes("Резервные копии")), "no button");
-    for (const forged of ["ad:backups", "akl:0", "akn", `akr:${good}:0:0`, `akr:${good}:0:1`]) {
+    for (const forged of ["ad:backups", "akl:0", "akn", `akr:${good}:0:0:0`, `akr:${good}:0:1:0`]) {
       admin.pressData(forged);
       await t.idle();
       const answer = admin.callbackAnswers().at(-1)!;

@@ -68,15 +68,20 @@ onButton(adminBackups, akCb.now, "owner", async (ctx) => {
   await showList(ctx, 0, notice);
 });
 
-onButton(adminBackups, akCb.restore, "owner", async (ctx, { name, page, ok }) => {
+onButton(adminBackups, akCb.restore, "owner", async (ctx, { name, page, ok, gen }) => {
   const s = scoped(ctx.t, "admin_backups");
-  const backup = desk(ctx).list().find((b) => b.name === name);
+  const backups = desk(ctx);
+  // A second tap on "Yes" (or a confirmation from before a restore) restores nothing again.
+  if (backups.restoring) return showList(ctx, page, s("error_busy"));
+  if (ok && gen !== backups.generation) return showList(ctx, page, ctx.t("common.button_outdated"));
+  const backup = backups.list().find((b) => b.name === name);
   if (!backup) return showList(ctx, page, s("error_missing"));
   if (!backup.ok) return showList(ctx, page, s("error_refused"));
   const { lang } = ctx;
   const { timeZone } = ctx.config;
   if (!ok) {
-    const screen = restoreAskScreen(backup, page, lang, timeZone, ctx.t);
+    const at = { page, gen: backups.generation };
+    const screen = restoreAskScreen(backup, at, lang, timeZone, ctx.t);
     return show(ctx, screen.text, screen.buttons);
   }
   await show(ctx, s("restoring", { when: takenWhen(backup, lang, timeZone) }));

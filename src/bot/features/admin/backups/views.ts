@@ -22,8 +22,11 @@ export const akCb = {
   list: codec("akl", { page: int }),
   /** Back up now. */
   now: codec("akn", {}),
-  /** Restore a backup: ok 0 asks, 1 restores; `page` is the list page to go back to. */
-  restore: codec("akr", { name: backupName, page: int, ok: flag }),
+  /**
+   * Restore a backup: ok 0 asks, 1 restores; `page` is the list page to go back to; `gen` the
+   * number of restores made when it was asked (a confirmation from before a restore is stale).
+   */
+  restore: codec("akr", { name: backupName, page: int, ok: flag, gen: int }),
 } as const;
 
 /** Backups on one page of the list. */
@@ -78,7 +81,7 @@ export function backupsScreen(v: BackupsView, t: Translate): Screen {
   const buttons: Buttons = shown.filter((b) => b.ok).map((b) => [
     button(
       s("btn_restore", { when: takenWhen(b, v.lang, v.timeZone) }),
-      akCb.restore.pack({ name: b.name, page: p.page, ok: 0 }),
+      akCb.restore.pack({ name: b.name, page: p.page, ok: 0, gen: 0 }),
     ),
   ]);
   const pager = pagerRow(p, (page) => akCb.list.pack({ page }));
@@ -91,16 +94,17 @@ export function backupsScreen(v: BackupsView, t: Translate): Screen {
 /** "Restore from the backup of …?" with the action above the way back. */
 export function restoreAskScreen(
   b: BackupInfo,
-  page: number,
+  at: { page: number; gen: number },
   lang: Lang,
   timeZone: string,
   t: Translate,
 ): Screen {
   const s = scoped(t, "admin_backups");
+  const { page, gen } = at;
   return {
     text: s("restore_ask", { when: takenWhen(b, lang, timeZone) }),
     buttons: confirmRows(
-      { text: s("btn_restore_yes"), data: akCb.restore.pack({ name: b.name, page, ok: 1 }) },
+      { text: s("btn_restore_yes"), data: akCb.restore.pack({ name: b.name, page, ok: 1, gen }) },
       { text: s("btn_no"), data: akCb.list.pack({ page }) },
     ),
   };
