@@ -92,6 +92,7 @@ Deno.test("e2e backups: list with verdicts, back up now, restore while two clien
       join(t.config.backupDir, "booking-20261130T120000Z.db"),
     );
 
+    Deno.writeTextFileSync(join(t.config.backupDir, "booking-20261129T120000Z.db"), "garbage");
     t.clock.advance(10 * 60_000);
     await book(after, "2026-12-02", "12:00");
     assert.deepEqual(bookingsIn(t.running.deps.db), [
@@ -100,7 +101,8 @@ Deno.test("e2e backups: list with verdicts, back up now, restore while two clien
     ]);
 
     const list = await openBackups(owner, t);
-    assert.match(list, /Резервные копии<\/b>: 2/);
+    assert.match(list, /Резервные копии<\/b>: 3/);
+    assert.match(list, /3\. вс, 29 ноября 2026 г\. 15:00 · [\d,]+ кБ · схема \?\n\s+⚠️ повреждена/);
     assert.match(
       list,
       /2\. пн, 30 ноября 2026 г\. 15:00 · [\d,]+ кБ · схема 9999\n\s+⛔ из более новой версии бота \(эта знает схему до \d+\): восстановить нельзя/,
