@@ -8,6 +8,7 @@ import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Config } from "./config.ts";
 import { type Db } from "./db/connection.ts";
 import { openMigrated, syncOwners } from "./db/setup.ts";
+import { migrateUp } from "./db/migrate.ts";
 import { listOwnerIds } from "./db/admins_repo.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { BookingService } from "./services/booking_service.ts";
@@ -22,6 +23,8 @@ import {
 import { type DataDirLock, lockDataDirForBot } from "./ops/data_lock.ts";
 import { startHealthServer } from "./ops/health.ts";
 import { connectToTelegram, type Wait } from "./ops/preflight.ts";
+import { LiveBackups } from "./ops/live_restore.ts";
+import { PauseGate } from "./ops/pause_gate.ts";
 import { type OpenedKv, openKvOrMoveAside } from "./ops/kv_store.ts";
 import { createLogger, type Logger } from "./ops/log.ts";
 import { createBotMetrics } from "./ops/metrics.ts";
@@ -132,6 +135,7 @@ async function startServing(
   const jobs = options.noJobs
     ? undefined
     : startJobs({ config, deps, api: bot.api, context: jobsContext });
+  if (jobs) deps.backups?.attachJobs(jobs);
   await tellOwnersAboutRecovery(bot.api, deps, storage);
   const stop = shutdown({
     logger,
@@ -190,7 +194,21 @@ function buildDeps(
 ): Omit<BotDeps, "bulkSend"> {
   const { db } = storage;
   const bookings = new BookingService(db, clock, config.timeZone);
+  const backups = new LiveBackups({
+    db,
+    dbPath: config.dbPath,
+    backupDir: config.backupDir,
+    clock,
+    logger,
+    lock: storage.lock,
+    gate: new PauseGate(),
+    prepare(db) {
+      migrateUp(db, clock.now());
+      syncOwners(db, config.adminIds, clock.now());
+    },
+  });
   return {
+    backups,
     db,
     clock,
     bookings,

@@ -7,6 +7,7 @@ import type { BookingService } from "./services/booking_service.ts";
 import type { CatalogService } from "./services/catalog_service.ts";
 import type { ScheduleService } from "./services/schedule_service.ts";
 import type { Logger } from "./ops/log.ts";
+import type { LiveBackups } from "./ops/live_restore.ts";
 import type { BotMetrics } from "./ops/metrics.ts";
 import type { Catalogs, Lang, Translate } from "./ui/i18n.ts";
 
@@ -40,4 +41,6 @@ export interface BotDeps {
   metrics: BotMetrics;
   /** Storage of dialog state (Deno KV in production). */
   kv: Deno.Kv;
+  /** Backups and restore while running (the owners' Backups screen); absent in some tests. */
+  backups?: LiveBackups;
 }

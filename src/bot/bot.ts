@@ -60,6 +60,9 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.api.config.use(trackMessages(deps));
 
   bot.drop((ctx) => !ctx.has([...HANDLED_UPDATES]));
+  // First of all: while a restore swaps the database, updates wait here (none is dropped).
+  const gate = deps.backups?.gate;
+  if (gate) bot.use((_ctx, next) => gate.pass(next));
   bot.use(async (ctx, next) => {
     metrics.updatesTotal.inc();
     metrics.lastUpdateTimestampSeconds.set(undefined, Math.floor(clock.now() / 1000));

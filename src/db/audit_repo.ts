@@ -10,7 +10,8 @@ export type AuditEntity =
   | "settings"
   | "schedule"
   | "admin"
-  | "user";
+  | "user"
+  | "backup";
 
 /** One audit record to write. */
 export interface AuditEntry {

@@ -1,6 +1,6 @@
 /** Opening the SQLite database with the settings every connection must have. */
 import { DatabaseSync } from "node:sqlite";
-import { stmt } from "./statements.ts";
+import { forgetStatements, stmt } from "./statements.ts";
 
 /** The synchronous node:sqlite connection used everywhere. */
 export type Db = DatabaseSync;
@@ -15,13 +15,33 @@ export const BUSY_TIMEOUT_MS = 10_000;
  */
 export function openDatabase(path: string, options: { readOnly?: boolean } = {}): Db {
   const db = new DatabaseSync(path, { readOnly: options.readOnly ?? false });
+  configure(db, options.readOnly ?? false);
+  return db;
+}
+
+function configure(db: Db, readOnly: boolean): void {
   db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  if (!options.readOnly) {
+  if (!readOnly) {
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = FULL");
   }
   db.exec("PRAGMA foreign_keys = ON");
-  return db;
+}
+
+/**
+ * Closes `db` and opens the file at its path again in the same object, with the same settings,
+ * so every holder of the connection sees the file now at that path (a restore swapped it).
+ * Only for a read-write connection opened with openDatabase.
+ */
+export function closeForSwap(db: Db): { reopen(): void } {
+  if (db.isOpen) db.close();
+  forgetStatements(db);
+  return {
+    reopen() {
+      db.open();
+      configure(db, false);
+    },
+  };
 }
 
 /**

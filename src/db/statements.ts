@@ -21,5 +21,10 @@ export function stmt(db: Db, sql: string): StatementSync {
   return statement;
 }
 
+/** Drops the statements cached for `db` (they die with its connection when it is reopened). */
+export function forgetStatements(db: Db): void {
+  cache.delete(db);
+}
+
 /** A value that may be bound as an SQL parameter. */
 export type SqlValue = string | number | null;

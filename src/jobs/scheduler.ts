@@ -12,7 +12,13 @@ import { runAgenda } from "./agenda.ts";
 import { runBackup, runBackupToOwners } from "./backups.ts";
 import { runCleanup } from "./cleanup.ts";
 import { runCompletion } from "./completion.ts";
-import { createJobContext, createJobsApi, type JobContext, type JobResult } from "./context.ts";
+import {
+  createJobContext,
+  createJobsApi,
+  type JobContext,
+  type JobDeps,
+  type JobResult,
+} from "./context.ts";
 import { runFeedbackRequests } from "./feedback_requests.ts";
 import { runReminders } from "./reminders.ts";
 import type { Sleep } from "./sender.ts";
@@ -82,9 +88,12 @@ export async function runTick(ctx: JobContext): Promise<TickReport> {
   return report;
 }
 
-/** Handle to stop the jobs. */
+/** Handle to stop the jobs, or pause them for a while (a restore). */
 export interface JobsHandle {
   stop(): Promise<void>;
+  /** Skips ticks until resume; resolves when the running tick has finished. */
+  pause(): Promise<void>;
+  resume(): void;
 }
 
 /** Registers `tick` to run every minute; returns how to unregister it. */
@@ -111,7 +120,7 @@ export function denoCronScheduler(logger: BotDeps["logger"]): TickScheduler {
 /** Options of startJobs. */
 export interface StartJobsOptions {
   config: Config;
-  deps: BotDeps;
+  deps: JobDeps;
   /** The bot's API; the jobs use their own client with the same token (no auto-retry). */
   api: Api;
   /** How the tick is scheduled; default Deno.cron every minute. */
@@ -139,8 +148,9 @@ export function startJobs(options: StartJobsOptions): JobsHandle {
   });
   let running: Promise<void> | undefined;
   let stopped = false;
+  let paused = false;
   const tick = (): Promise<void> => {
-    if (stopped) return Promise.resolve();
+    if (stopped || paused) return Promise.resolve();
     if (running) {
       deps.logger.debug("The previous job tick is still running; skipping this one");
       return Promise.resolve();
@@ -161,6 +171,13 @@ export function startJobs(options: StartJobsOptions): JobsHandle {
       unschedule();
       ctx.sender.close();
       await running;
+    },
+    async pause() {
+      paused = true;
+      await running;
+    },
+    resume() {
+      paused = false;
     },
   };
 }

@@ -11,6 +11,7 @@ import { backupsToDelete } from "../domain/backup_retention.ts";
 import {
   checkDatabaseFile,
   copyDatabase,
+  type DatabaseState,
   exists,
   removeWithSideFiles,
   tempName,
@@ -41,6 +42,8 @@ export interface BackupInfo {
   takenAt: number;
   ok: boolean;
   problem?: string;
+  /** What is wrong with it, when it is not ok ("too-new": written by a newer program). */
+  state?: DatabaseState;
   /** The newest migration applied in it, when it could be read. */
   schemaVersion?: number;
 }
@@ -117,9 +120,17 @@ function backupEntries(
   return entries.sort((a, b) => b.takenAt - a.takenAt || b.seq - a.seq);
 }
 
-/** Lists the backups in `backupDir`, newest first, each checked (integrity and schema). */
-export function listBackups(backupDir: string): BackupInfo[] {
+/**
+ * Lists the backups in `backupDir`, newest first, each checked (integrity and schema) unless
+ * `known` still has its verdict.
+ */
+export function listBackups(
+  backupDir: string,
+  known: (path: string) => BackupInfo | undefined = () => undefined,
+): BackupInfo[] {
   return backupEntries(backupDir).map((e) => {
+    const cached = known(e.path);
+    if (cached) return cached;
     const check = checkDatabaseFile(e.path);
     let size = 0;
     try {
@@ -128,7 +139,7 @@ export function listBackups(backupDir: string): BackupInfo[] {
       // vanished while listing; the check already says so
     }
     const info: BackupInfo = { path: e.path, name: e.name, size, takenAt: e.takenAt, ok: check.ok };
-    if (!check.ok) info.problem = check.problem;
+    if (!check.ok) Object.assign(info, { problem: check.problem, state: check.state });
     if (check.schemaVersion !== undefined) info.schemaVersion = check.schemaVersion;
     return info;
   });

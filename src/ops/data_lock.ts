@@ -16,6 +16,12 @@ export interface DataDirLock {
   release(): void;
   /** Gives the lock up and removes the lock file if this lock created it (a failed start). */
   abandon(): void;
+  /**
+   * Runs `fn` holding the lock exclusively (a bot restoring in place: its own shared lock is
+   * turned exclusive, so it never blocks itself); throws DataDirBusyError, running nothing,
+   * while another process holds it. The lock is shared again afterwards.
+   */
+  exclusively<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /** `restore` (or another exclusive user) found a bot running on the same data folder. */
@@ -51,7 +57,7 @@ function readPid(dataDir: string): string | undefined {
   }
 }
 
-function held(file: Deno.FsFile, path: string, created: boolean): DataDirLock {
+function held(file: Deno.FsFile, path: string, created: boolean, dataDir: string): DataDirLock {
   let open = true;
   const release = () => {
     if (!open) return;
@@ -68,6 +74,22 @@ function held(file: Deno.FsFile, path: string, created: boolean): DataDirLock {
       release();
       if (created) Deno.removeSync(path);
     },
+    async exclusively(fn) {
+      // Converting a flock is not atomic: a failed attempt may lose the shared lock, so it is
+      // taken again either way.
+      let sole = false;
+      try {
+        sole = file.tryLockSync(true);
+      } finally {
+        if (!sole) await file.lock(false);
+      }
+      if (!sole) throw new DataDirBusyError(dataDir, undefined);
+      try {
+        return await fn();
+      } finally {
+        await file.lock(false);
+      }
+    },
   };
 }
 
@@ -81,7 +103,7 @@ export async function lockDataDirForBot(dataDir: string): Promise<DataDirLock> {
     await file.lock(false);
     // Only the pid for the message; truncation is harmless to the lock itself.
     Deno.writeTextFileSync(join(dataDir, LOCK_FILE), `pid ${Deno.pid}\n`);
-    return held(file, join(dataDir, LOCK_FILE), created);
+    return held(file, join(dataDir, LOCK_FILE), created, dataDir);
   } catch (error) {
     file.close();
     throw error;
@@ -98,5 +120,5 @@ export function lockDataDirExclusively(dataDir: string): DataDirLock {
     if (!locked) file.close();
   }
   if (!locked) throw new DataDirBusyError(dataDir, readPid(dataDir));
-  return held(file, join(dataDir, LOCK_FILE), created);
+  return held(file, join(dataDir, LOCK_FILE), created, dataDir);
 }

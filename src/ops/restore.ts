@@ -65,7 +65,7 @@ export class RestoreSourceError extends Error {
 }
 
 /** Copies the database at `source` next to `dbPath` under a temporary name and verifies it. */
-async function stageCopy(source: string, dbPath: string): Promise<string> {
+export async function stageCopy(source: string, dbPath: string): Promise<string> {
   const dir = dirname(resolve(dbPath));
   Deno.mkdirSync(dir, { recursive: true });
   const temp = tempName(dir, basename(dbPath));

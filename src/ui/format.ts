@@ -48,6 +48,17 @@ export function formatWhen(instant: number, lang: Lang, timeZone: string): strin
   return `${formatDate(instant, lang, timeZone)} ${formatTime(instant, timeZone)}`;
 }
 
+/** "12 KB", "3.4 MB": a file size in the reader's language. */
+export function formatBytes(bytes: number, lang: Lang): string {
+  const mega = bytes >= 1_000_000;
+  return cached(`bytes|${lang}|${mega}`, () =>
+    new Intl.NumberFormat(intlLocale(lang), {
+      style: "unit",
+      unit: mega ? "megabyte" : "kilobyte",
+      maximumFractionDigits: 1,
+    })).format(Math.max(mega ? bytes / 1_000_000 : bytes / 1000, 0.1));
+}
+
 /** The icon of a booking's status in lists. */
 export function statusIcon(status: Booking["status"]): string {
   return STATUS_ICONS[status];

@@ -22,7 +22,11 @@ export async function requireRole(ctx: BotContext, need: AdminRole): Promise<boo
     data: ctx.callbackQuery?.data,
     text: ctx.message?.text?.slice(0, 100),
   });
-  const text = ctx.role ? ctx.t("admin.read_only") : ctx.t("admin.not_admin");
+  const text = !ctx.role
+    ? ctx.t("admin.not_admin")
+    : need === "owner"
+    ? ctx.t("admin.owner_only")
+    : ctx.t("admin.read_only");
   if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text, show_alert: true }).catch(() => {});
   else await ctx.reply(text);
   return false;

@@ -7,7 +7,7 @@ import { Composer } from "grammy";
 import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
 import { ack, button, type Buttons, menuRow, show } from "../../ui.ts";
-import { requireRole } from "./access_control.ts";
+import { hasRole, requireRole } from "./access_control.ts";
 import {
   type AdminSection,
   endInput,
@@ -22,6 +22,7 @@ import { adminServices, servicesInputs, servicesSection } from "./services/index
 import { adminSchedule, scheduleInputs, scheduleSection } from "./schedule/index.ts";
 import { staffInputs, staffSection } from "./schedule/staff.ts";
 import { adminInsight } from "./insight.ts";
+import { adminBackups, backupsSection } from "./backups/index.ts";
 
 /** The admin features. */
 export const adminFeature = new Composer<BotContext>();
@@ -36,6 +37,7 @@ const MENU: SectionId[] = [
   "feedback",
   "audit",
   "admins",
+  "backups",
 ];
 
 /** The sections opened through the table. */
@@ -45,6 +47,7 @@ const SECTIONS: AdminSection[] = [
   staffSection,
   scheduleSection,
   adminsSection,
+  backupsSection,
 ];
 
 /** Every admin text dialog: kind → role and handler. */
@@ -59,9 +62,14 @@ const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = {
 /** Shows the admin menu. */
 export async function showAdminMenu(ctx: BotContext): Promise<void> {
   const rows: Buttons = [];
-  for (let i = 0; i < MENU.length; i += 2) {
+  // A section the sender's role cannot open has no button.
+  const menu = MENU.filter((id) => {
+    const need = SECTIONS.find((s) => s.id === id)?.need;
+    return need === undefined || hasRole(ctx, need);
+  });
+  for (let i = 0; i < menu.length; i += 2) {
     rows.push(
-      MENU.slice(i, i + 2).map((section) =>
+      menu.slice(i, i + 2).map((section) =>
         button(ctx.t(`admin.section_${section}`), cb.adminSection.pack({ section }))
       ),
     );
@@ -110,4 +118,11 @@ adminFeature.on("message:text", async (ctx, next) => {
   await route.handle(ctx, input, ctx.message.text.trim());
 });
 
-adminFeature.use(adminBookings, adminAccess, adminServices, adminSchedule, adminInsight);
+adminFeature.use(
+  adminBookings,
+  adminAccess,
+  adminServices,
+  adminSchedule,
+  adminInsight,
+  adminBackups,
+);
