@@ -20,7 +20,9 @@ import { adminBookings } from "./bookings.ts";
 import { accessInputs, adminAccess, adminsSection } from "./access.ts";
 import { adminServices } from "./services.ts";
 import { adminSchedule } from "./schedule.ts";
-import { adminInsight } from "./insight.ts";
+import { adminStats, statsSection } from "./stats.ts";
+import { adminFeedback, feedbackInputs, feedbackSection } from "./feedback.ts";
+import { adminAudit, auditInputs, auditSection } from "./audit.ts";
 
 /** The admin features. */
 export const adminFeature = new Composer<BotContext>();
@@ -38,10 +40,14 @@ const MENU: SectionId[] = [
 ];
 
 /** The sections opened through the table. */
-const SECTIONS: AdminSection[] = [adminsSection];
+const SECTIONS: AdminSection[] = [adminsSection, statsSection, feedbackSection, auditSection];
 
 /** Every admin text dialog: kind → role and handler. */
-const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = { ...accessInputs };
+const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = {
+  ...accessInputs,
+  ...feedbackInputs,
+  ...auditInputs,
+};
 
 /** Shows the admin menu. */
 export async function showAdminMenu(ctx: BotContext): Promise<void> {
@@ -97,4 +103,5 @@ adminFeature.on("message:text", async (ctx, next) => {
   await route.handle(ctx, input, ctx.message.text.trim());
 });
 
-adminFeature.use(adminBookings, adminAccess, adminServices, adminSchedule, adminInsight);
+adminFeature.use(adminBookings, adminAccess, adminServices, adminSchedule, adminStats);
+adminFeature.use(adminFeedback, adminAudit);
