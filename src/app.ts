@@ -11,6 +11,7 @@ import { openMigrated, syncOwners } from "./db/setup.ts";
 import { listOwnerIds } from "./db/admins_repo.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { BookingService } from "./services/booking_service.ts";
+import { FunnelService } from "./services/funnel.ts";
 import {
   ensureHealthyDatabase,
   type HealthyDatabaseResult,
@@ -21,6 +22,7 @@ import { startHealthServer } from "./ops/health.ts";
 import { type OpenedKv, openKvOrMoveAside } from "./ops/kv_store.ts";
 import { createLogger, type Logger } from "./ops/log.ts";
 import { createBotMetrics } from "./ops/metrics.ts";
+import { watchRuntime } from "./ops/runtime_metrics.ts";
 import { startWebhookServer } from "./ops/webhook_server.ts";
 import { type JobsHandle, startJobs } from "./jobs/scheduler.ts";
 import { createBot, HANDLED_UPDATES } from "./bot/bot.ts";
@@ -171,6 +173,7 @@ function buildDeps(config: Config, storage: Storage, clock: Clock, logger: Logge
     logger,
     metrics: createBotMetrics(),
     kv: storage.kv.kv,
+    services: { funnel: new FunnelService(db, clock, config.timeZone) },
   };
 }
 
@@ -228,6 +231,7 @@ async function startTransport(
 
 function startHealth(config: Config, deps: BotDeps, transport: Transport) {
   const { db, metrics, logger } = deps;
+  watchRuntime(metrics, config);
   return startHealthServer({
     port: config.healthPort,
     hostname: config.healthHost,

@@ -16,6 +16,7 @@ import { pickLanguage, translator } from "../ui/i18n.ts";
 import { DenoKvStorage, initialSession, SESSION_MIGRATIONS } from "./session.ts";
 import { markBlockedUsers } from "../telegram/blocked_users.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
+import { timeUpdates } from "./middleware/update_time.ts";
 import { startFeature } from "./features/start.ts";
 import { bookingFeature } from "./features/booking.ts";
 import { myBookingsFeature } from "./features/my_bookings.ts";
@@ -60,6 +61,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.api.config.use(trackMessages(deps));
 
   bot.drop((ctx) => !ctx.has([...HANDLED_UPDATES]));
+  bot.use(timeUpdates(metrics));
   bot.use(async (ctx, next) => {
     metrics.updatesTotal.inc();
     metrics.lastUpdateTimestampSeconds.set(undefined, Math.floor(clock.now() / 1000));

@@ -1,5 +1,5 @@
 /**
- * Bar charts as PNG without native modules: the SVG is built here as a string and
+ * Charts as PNG without native modules: the SVG is built here as a string and
  * rasterised by resvg compiled to WebAssembly (npm:@resvg/resvg-wasm).
  *
  * Loading the WebAssembly: the .wasm file ships inside the npm package
@@ -20,6 +20,8 @@ export interface BarChart {
   values: number[];
   /** Digits only (e.g. day of month, hour); drawn under the bars. */
   labels: string[];
+  /** The part of each value drawn in a paler colour on top (e.g. the cancelled bookings). */
+  muted?: number[];
   width: number;
   height: number;
 }
@@ -132,83 +134,107 @@ export function niceScale(max: number, lines = 4): { top: number; step: number }
   return { top: Math.ceil(max / whole) * whole, step: whole };
 }
 
-/** The SVG document of a bar chart with a value grid, value labels and bar labels. */
-export function barChartSvg(chart: BarChart): string {
-  const { values, labels, width, height } = chart;
-  const margin = { left: 56, right: 20, top: 28, bottom: 44 };
-  const plotW = width - margin.left - margin.right;
-  const plotH = height - margin.top - margin.bottom;
-  // Headroom above the highest bar leaves room for its value label.
-  const { top, step } = niceScale(Math.max(0, ...values) * 1.15);
-  const yOf = (v: number) => margin.top + plotH - (v / top) * plotH;
-  const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-  ];
-  const labelSize = 12;
-  const grid: string[] = [];
-  const axisDigits: string[] = [];
-  for (let v = 0; v <= top; v += step) {
-    const y = yOf(v);
-    grid.push(`M${margin.left} ${fmt(y)}H${margin.left + plotW}`);
+/** Where the plot sits inside the picture, and how a value maps to a height. */
+interface Frame {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  /** The value at the top of the axis. */
+  max: number;
+}
+
+function yOf(f: Frame, v: number): number {
+  return f.top + f.height - (v / f.max) * f.height;
+}
+
+/** Strokes the digit paths `d` in `color` (nothing when empty). */
+export function ink(d: string, color: string): string {
+  return d
+    ? `<path d="${d}" stroke="${color}" stroke-width="1.6" stroke-linecap="round" fill="none"/>`
+    : "";
+}
+
+/** The horizontal grid lines with their values on the left. */
+function gridSvg(f: Frame, step: number): string {
+  const lines: string[] = [];
+  const digits: string[] = [];
+  const size = 12;
+  for (let v = 0; v <= f.max; v += step) {
+    const y = yOf(f, v);
+    lines.push(`M${f.left} ${fmt(y)}H${f.left + f.width}`);
     const text = String(v);
-    axisDigits.push(
-      digitsPath(
-        text,
-        margin.left - 10 - digitsWidth(text, labelSize),
-        y - labelSize / 2,
-        labelSize,
-      ),
-    );
+    digits.push(digitsPath(text, f.left - 10 - digitsWidth(text, size), y - size / 2, size));
   }
-  out.push(`<path d="${grid.join("")}" stroke="#dde3ea" stroke-width="1" fill="none"/>`);
-  const n = Math.max(1, values.length);
-  const slot = plotW / n;
+  return `<path d="${lines.join("")}" stroke="#dde3ea" stroke-width="1" fill="none"/>` +
+    ink(digits.join(""), "#8a96a3");
+}
+
+/** A rectangle from value `from` up to value `to` in bar slot `i`. */
+function barRect(f: Frame, x: number, w: number, from: number, to: number): string {
+  const y = yOf(f, to);
+  return `<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(w)}" height="${
+    fmt(yOf(f, from) - y)
+  }" rx="2"/>`;
+}
+
+/** The bars (the muted part on top in a paler colour), their values and their labels. */
+function barsSvg(f: Frame, chart: BarChart): string {
+  const { values, labels } = chart;
+  const slot = f.width / Math.max(1, values.length);
   const barW = Math.max(2, slot * 0.7);
-  const bars: string[] = [];
+  const main: string[] = [];
+  const muted: string[] = [];
   const valueDigits: string[] = [];
   const labelDigits: string[] = [];
   const valueSize = Math.min(12, Math.max(7, slot * 0.4));
+  const labelSize = 12;
   // Labels are thinned out when they would not fit under every bar.
   const maxLabel = Math.max(1, ...labels.map((l) => digitsWidth(l, labelSize)));
   const every = Math.max(1, Math.ceil((maxLabel + 4) / slot));
   values.forEach((v, i) => {
-    const x = margin.left + i * slot + (slot - barW) / 2;
-    const center = margin.left + i * slot + slot / 2;
-    if (v > 0) {
-      const y = yOf(v);
-      bars.push(
-        `<rect x="${fmt(x)}" y="${fmt(y)}" width="${fmt(barW)}" height="${
-          fmt(margin.top + plotH - y)
-        }" rx="2"/>`,
-      );
-      const text = String(v);
-      const w = digitsWidth(text, valueSize);
-      if (w <= slot) {
-        valueDigits.push(digitsPath(text, center - w / 2, y - valueSize - 5, valueSize));
-      }
+    const x = f.left + i * slot + (slot - barW) / 2;
+    const center = f.left + i * slot + slot / 2;
+    const pale = Math.min(v, chart.muted?.[i] ?? 0);
+    if (v - pale > 0) main.push(barRect(f, x, barW, 0, v - pale));
+    if (pale > 0) muted.push(barRect(f, x, barW, v - pale, v));
+    const text = String(v);
+    const w = digitsWidth(text, valueSize);
+    if (v > 0 && w <= slot) {
+      valueDigits.push(digitsPath(text, center - w / 2, yOf(f, v) - valueSize - 5, valueSize));
     }
     const label = labels[i] ?? "";
     if (i % every === 0 && label) {
-      const w = digitsWidth(label, labelSize);
-      labelDigits.push(digitsPath(label, center - w / 2, margin.top + plotH + 12, labelSize));
+      const lw = digitsWidth(label, labelSize);
+      labelDigits.push(digitsPath(label, center - lw / 2, f.top + f.height + 12, labelSize));
     }
   });
-  out.push(`<g fill="#4a7bd0">${bars.join("")}</g>`);
-  out.push(
-    `<path d="M${margin.left} ${margin.top + plotH}H${
-      margin.left + plotW
-    }" stroke="#8a96a3" stroke-width="1.5"/>`,
-  );
-  const ink = (d: string, color: string) =>
-    d
-      ? `<path d="${d}" stroke="${color}" stroke-width="1.6" stroke-linecap="round" fill="none"/>`
-      : "";
-  out.push(ink(axisDigits.join(""), "#8a96a3"));
-  out.push(ink(labelDigits.join(""), "#44505c"));
-  out.push(ink(valueDigits.join(""), "#1f3f77"));
-  out.push("</svg>");
-  return out.join("");
+  return `<g fill="#4a7bd0">${main.join("")}</g><g fill="#f0b4b4">${muted.join("")}</g>` +
+    ink(labelDigits.join(""), "#44505c") + ink(valueDigits.join(""), "#1f3f77");
+}
+
+/** The SVG document of a bar chart with a value grid, value labels and bar labels. */
+export function barChartSvg(chart: BarChart): string {
+  const { width, height } = chart;
+  const margin = { left: 56, right: 20, top: 28, bottom: 44 };
+  // Headroom above the highest bar leaves room for its value label.
+  const { top, step } = niceScale(Math.max(0, ...chart.values) * 1.15);
+  const f: Frame = {
+    left: margin.left,
+    top: margin.top,
+    width: width - margin.left - margin.right,
+    height: height - margin.top - margin.bottom,
+    max: top,
+  };
+  const base = f.top + f.height;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    gridSvg(f, step),
+    barsSvg(f, chart),
+    `<path d="M${f.left} ${base}H${f.left + f.width}" stroke="#8a96a3" stroke-width="1.5"/>`,
+    "</svg>",
+  ].join("");
 }
 
 /** The width and height written in a PNG's IHDR chunk, or undefined when it is not a PNG. */

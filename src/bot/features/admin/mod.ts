@@ -20,7 +20,7 @@ import { adminBookings } from "./bookings.ts";
 import { accessInputs, adminAccess, adminsSection } from "./access.ts";
 import { adminServices } from "./services.ts";
 import { adminSchedule } from "./schedule.ts";
-import { adminStats, statsSection } from "./stats.ts";
+import { adminStats, statsInputs, statsSection } from "./stats/index.ts";
 import { adminFeedback, feedbackInputs, feedbackSection } from "./feedback.ts";
 import { adminAudit, auditInputs, auditSection } from "./audit.ts";
 
@@ -45,6 +45,7 @@ const SECTIONS: AdminSection[] = [adminsSection, statsSection, feedbackSection, 
 /** Every admin text dialog: kind → role and handler. */
 const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = {
   ...accessInputs,
+  ...statsInputs,
   ...feedbackInputs,
   ...auditInputs,
 };
