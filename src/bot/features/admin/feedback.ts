@@ -7,7 +7,6 @@ import { z } from "zod";
 import { type FeedbackFilter, feedbackSummary, listFeedback } from "../../../db/feedback_repo.ts";
 import { getService } from "../../../db/services_repo.ts";
 import { servicesWithFeedback } from "../../../db/stats_repo.ts";
-import { parsePeriod } from "../../../domain/date_input.ts";
 import { periodContaining, periodInstants } from "../../../domain/stats.ts";
 import { dayBounds, parseIsoDate } from "../../../domain/time.ts";
 import { anonymiseName } from "../../../domain/validation.ts";
@@ -19,7 +18,7 @@ import type { BotContext } from "../../context.ts";
 import { button, type Buttons, show } from "../../ui.ts";
 import type { FeedbackInput } from "./input.ts";
 import type { AdminSection, InputRoutes } from "./kit.ts";
-import { awaitInput, backToAdminRow, endInput, onButton, today } from "./kit.ts";
+import { awaitInput, backToAdminRow, endInput, onButton, today, typedPeriod } from "./kit.ts";
 
 /** The composer of the feedback section. */
 export const adminFeedback = new Composer<BotContext>();
@@ -208,13 +207,9 @@ export const feedbackInputs: InputRoutes<FeedbackInput["kind"]> = {
   af_dates: {
     need: "viewer",
     async handle(ctx, input, text) {
-      const parsed = parsePeriod(text, { single: true, today: today(ctx) });
-      if (!parsed.ok) {
-        await ctx.reply(ctx.t("admin_insight.fb_bad_dates"));
-        return;
-      }
-      endInput(ctx);
-      const { from, to } = parsed.value;
+      const period = await typedPeriod(ctx, text, () => ctx.t("admin_insight.fb_bad_dates"));
+      if (!period) return;
+      const { from, to } = period;
       await showFeedback(ctx, {
         s: input.s,
         p: "range",

@@ -6,7 +6,6 @@
  */
 import { Composer, InputFile } from "grammy";
 import { z } from "zod";
-import { parsePeriod } from "../../../../domain/date_input.ts";
 import {
   type Period,
   PERIOD_KINDS,
@@ -26,7 +25,15 @@ import type { BotContext } from "../../../context.ts";
 import { button, type Buttons, show } from "../../../ui.ts";
 import type { StatsInput } from "../input.ts";
 import type { AdminSection, InputRoutes } from "../kit.ts";
-import { awaitInput, backToAdminRow, endInput, inputProblemText, onButton, today } from "../kit.ts";
+import {
+  awaitInput,
+  backToAdminRow,
+  endInput,
+  inputProblemText,
+  onButton,
+  today,
+  typedPeriod,
+} from "../kit.ts";
 import { funnelText, heatHours, heatMapText, type Speech, statsText } from "./summary.ts";
 
 /** The composer of the statistics section. */
@@ -211,14 +218,9 @@ export const statsInputs: InputRoutes<StatsInput["kind"]> = {
   at_range: {
     need: "viewer",
     async handle(ctx, _input, text) {
-      const parsed = parsePeriod(text, { single: true, today: today(ctx) });
-      if (!parsed.ok) {
-        const example = ctx.t("admin_insight.range_example");
-        await ctx.reply(`${inputProblemText(ctx, parsed.problem)}\n${example}`);
-        return;
-      }
-      endInput(ctx);
-      await sendStats(ctx, rangePeriod(parsed.value.from, parsed.value.to));
+      const example = ctx.t("admin_insight.range_example");
+      const period = await typedPeriod(ctx, text, (p) => `${inputProblemText(ctx, p)}\n${example}`);
+      if (period) await sendStats(ctx, rangePeriod(period.from, period.to));
     },
   },
 };
