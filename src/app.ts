@@ -15,6 +15,7 @@ import { BookingService } from "./services/booking_service.ts";
 import { CatalogService } from "./services/catalog_service.ts";
 import { ScheduleService } from "./services/schedule_service.ts";
 import { AdminBookingsService } from "./services/admin_bookings.ts";
+import { FunnelService } from "./services/funnel.ts";
 import {
   ensureHealthyDatabase,
   type HealthyDatabaseResult,
@@ -28,6 +29,7 @@ import { PauseGate } from "./ops/pause_gate.ts";
 import { type OpenedKv, openKvOrMoveAside } from "./ops/kv_store.ts";
 import { createLogger, type Logger } from "./ops/log.ts";
 import { createBotMetrics } from "./ops/metrics.ts";
+import { watchRuntime } from "./ops/runtime_metrics.ts";
 import { startWebhookServer } from "./ops/webhook_server.ts";
 import { createJobContext, type JobContext, type JobsHandle, startJobs } from "./jobs/scheduler.ts";
 import { createJobsApi } from "./jobs/context.ts";
@@ -216,6 +218,7 @@ function buildDeps(
       adminBookings: new AdminBookingsService(db, clock, bookings),
       catalog: new CatalogService(db, clock),
       schedule: new ScheduleService(db, clock, config.timeZone),
+      funnel: new FunnelService(db, clock, config.timeZone),
     },
     catalogs: loadCatalogs(),
     logger,
@@ -278,6 +281,7 @@ async function startTransport(
 
 function startHealth(config: Config, deps: BotDeps, transport: Transport) {
   const { db, metrics, logger } = deps;
+  watchRuntime(metrics, config);
   return startHealthServer({
     port: config.healthPort,
     hostname: config.healthHost,

@@ -6,6 +6,7 @@ import type { AdminBookingsService } from "./services/admin_bookings.ts";
 import type { BookingService } from "./services/booking_service.ts";
 import type { CatalogService } from "./services/catalog_service.ts";
 import type { ScheduleService } from "./services/schedule_service.ts";
+import type { FunnelService } from "./services/funnel.ts";
 import type { Logger } from "./ops/log.ts";
 import type { LiveBackups } from "./ops/live_restore.ts";
 import type { BotMetrics } from "./ops/metrics.ts";
@@ -26,6 +27,8 @@ export interface Services {
   adminBookings: AdminBookingsService;
   catalog: CatalogService;
   schedule: ScheduleService;
+  /** Counts the steps of client booking journeys. */
+  funnel: FunnelService;
 }
 
 /** The shared dependencies; tests pass their own. */

@@ -16,6 +16,7 @@ import { pickLanguage, translator } from "../ui/i18n.ts";
 import { DenoKvStorage, initialSession, SESSION_MIGRATIONS } from "./session.ts";
 import { markBlockedUsers } from "../telegram/blocked_users.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
+import { timeUpdates } from "./middleware/update_time.ts";
 import { startFeature } from "./features/start.ts";
 import { bookingFeature } from "./features/booking.ts";
 import { myBookingsFeature } from "./features/my_bookings.ts";
@@ -63,6 +64,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   // First of all: while a restore swaps the database, updates wait here (none is dropped).
   const gate = deps.backups?.gate;
   if (gate) bot.use((_ctx, next) => gate.pass(next));
+  bot.use(timeUpdates(metrics));
   bot.use(async (ctx, next) => {
     metrics.updatesTotal.inc();
     metrics.lastUpdateTimestampSeconds.set(undefined, Math.floor(clock.now() / 1000));

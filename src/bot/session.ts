@@ -52,6 +52,8 @@ export interface SessionData {
   adminSearch?: string;
   /** Last time the dialog moved (epoch ms), to reset stale dialogs. */
   touchedAt: number;
+  /** How far this booking journey got in the funnel (index of FUNNEL_STEPS), counted once. */
+  funnel?: number;
 }
 
 /**

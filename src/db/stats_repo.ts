@@ -74,6 +74,15 @@ export function serviceFigures(db: Db, from: number, to: number): ServiceFigures
  * index once per range, so the result is one small row per range.
  */
 export function countInRanges(db: Db, ranges: [number, number][]): number[] {
+  return perRange(db, ranges, "");
+}
+
+/** Like countInRanges, counting only the cancelled bookings. */
+export function countCancelledInRanges(db: Db, ranges: [number, number][]): number[] {
+  return perRange(db, ranges, "AND b.status = 'cancelled'");
+}
+
+function perRange(db: Db, ranges: [number, number][], condition: string): number[] {
   const rows = stmt(
     db,
     `WITH r(i, lo, hi) AS (
@@ -82,12 +91,48 @@ export function countInRanges(db: Db, ranges: [number, number][]): number[] {
      )
      SELECT r.i AS i,
        (SELECT count(*) FROM bookings b
-        WHERE b.start_at >= r.lo AND b.start_at < r.hi AND b.deleted_at IS NULL) AS n
+        WHERE b.start_at >= r.lo AND b.start_at < r.hi AND b.deleted_at IS NULL ${condition}) AS n
      FROM r`,
   ).all(JSON.stringify(ranges));
   const counts = ranges.map(() => 0);
   for (const r of rows) counts[Number(r.i)] = Number(r.n);
   return counts;
+}
+
+/** The count of soft-deleted bookings that started (or would have) in [from, to). */
+export function countDeleted(db: Db, from: number, to: number): number {
+  return Number(
+    stmt(
+      db,
+      `SELECT count(*) AS n FROM bookings
+       WHERE start_at >= ? AND start_at < ? AND deleted_at IS NOT NULL`,
+    ).get(from, to)!.n,
+  );
+}
+
+/** Kept bookings (not cancelled, not deleted) in [from, to) per quarter hour of their start. */
+export function keptByQuarterHour(
+  db: Db,
+  from: number,
+  to: number,
+): { quarter: number; count: number }[] {
+  return stmt(
+    db,
+    `SELECT start_at / 900000 AS quarter, count(*) AS count FROM bookings
+     WHERE start_at >= ? AND start_at < ? AND deleted_at IS NULL AND status <> 'cancelled'
+     GROUP BY quarter`,
+  ).all(from, to).map((r) => ({ quarter: Number(r.quarter), count: Number(r.count) }));
+}
+
+/** The first and the last start of the bookings (not soft-deleted), if there is any. */
+export function bookingStartSpan(db: Db): { first: number; last: number } | undefined {
+  const row = stmt(
+    db,
+    `SELECT min(start_at) AS first, max(start_at) AS last FROM bookings WHERE deleted_at IS NULL`,
+  ).get();
+  return row?.first === null || row === undefined
+    ? undefined
+    : { first: Number(row.first), last: Number(row.last) };
 }
 
 /** The count of bookings (not soft-deleted) starting in [from, to). */

@@ -3,16 +3,19 @@
  * dates, percentages, the change against the previous period, and capacity from a schedule.
  */
 import type { DaySchedule, MinuteSpan } from "./slots.ts";
-import { dayBounds } from "./time.ts";
+import { dayBounds, localDateTime } from "./time.ts";
 
 /** The lengths of period the statistics are shown for. */
 export const PERIOD_KINDS = ["day", "week", "month"] as const;
 /** One of the period lengths. */
 export type PeriodKind = typeof PERIOD_KINDS[number];
 
-/** A local calendar period: the dates from `start` up to, not including, `end`. */
+/** The kinds of period statistics show: a calendar period, a typed range, or all time. */
+export type StatsKind = PeriodKind | "range" | "all";
+
+/** A local period: the dates from `start` up to, not including, `end`. */
 export interface Period {
-  kind: PeriodKind;
+  kind: StatsKind;
   start: Temporal.PlainDate;
   /** The first date after the period. */
   end: Temporal.PlainDate;
@@ -29,8 +32,29 @@ export function periodContaining(kind: PeriodKind, date: Temporal.PlainDate): Pe
   return { kind, start, end: start.add({ months: 1 }) };
 }
 
-/** The period `steps` periods later (negative: earlier), of the same kind. */
+/** The period of the dates `from` to `to`, both included. */
+export function rangePeriod(
+  from: Temporal.PlainDate,
+  to: Temporal.PlainDate,
+  kind: "range" | "all" = "range",
+): Period {
+  return { kind, start: from, end: to.add({ days: 1 }) };
+}
+
+/** How many days the period has. */
+export function periodDays(period: Period): number {
+  return period.start.until(period.end).days;
+}
+
+/**
+ * The period `steps` periods later (negative: earlier): of the same kind for a calendar
+ * period, of the same length for a typed range or all time.
+ */
 export function shiftPeriod(period: Period, steps: number): Period {
+  if (period.kind === "range" || period.kind === "all") {
+    const days = periodDays(period) * steps;
+    return rangePeriod(period.start.add({ days }), period.end.add({ days: days - 1 }));
+  }
   const unit = period.kind === "day" ? "days" : period.kind === "week" ? "weeks" : "months";
   return periodContaining(period.kind, period.start.add({ [unit]: steps }));
 }
@@ -53,13 +77,39 @@ export function periodInstants(period: Period, timeZone: string): [number, numbe
   return [dayBounds(period.start, timeZone)[0], dayBounds(period.end, timeZone)[0]];
 }
 
+/** What one bar of the chart stands for. */
+export type ChartUnit = "hour" | "day" | "month";
+
+/** Periods longer than this many days get a bar per month instead of per day. */
+export const MAX_DAY_BARS = 62;
+
+/** The bar unit of a period's chart: hours for a day, days, or months for long periods. */
+export function chartUnit(period: Period): ChartUnit {
+  if (period.kind === "day") return "hour";
+  return periodDays(period) > MAX_DAY_BARS ? "month" : "day";
+}
+
+/** The instant bounds of each month (cut to the period) the period touches. */
+function monthBuckets(period: Period, timeZone: string): [number, number][] {
+  const buckets: [number, number][] = [];
+  for (let start = period.start; Temporal.PlainDate.compare(start, period.end) < 0;) {
+    const next = start.with({ day: 1 }).add({ months: 1 });
+    const end = Temporal.PlainDate.compare(next, period.end) < 0 ? next : period.end;
+    buckets.push([dayBounds(start, timeZone)[0], dayBounds(end, timeZone)[0]]);
+    start = end;
+  }
+  return buckets;
+}
+
 /**
- * The instant bounds of the chart's bars: one per local date, or for a single day one per
- * local hour. Built with Temporal, so a day with a DST change has 23 or 25 hour bars of
- * real hours, and every booking falls into exactly one bar.
+ * The instant bounds of the chart's bars: one per local date (per month for a long period),
+ * or for a single day one per local hour. Built with Temporal, so a day with a DST change
+ * has 23 or 25 hour bars of real hours, and every booking falls into exactly one bar.
  */
 export function chartBuckets(period: Period, timeZone: string): [number, number][] {
-  if (period.kind !== "day") return periodDates(period).map((d) => dayBounds(d, timeZone));
+  const unit = chartUnit(period);
+  if (unit === "month") return monthBuckets(period, timeZone);
+  if (unit === "day") return periodDates(period).map((d) => dayBounds(d, timeZone));
   const [from, to] = dayBounds(period.start, timeZone);
   const buckets: [number, number][] = [];
   for (let t = from; t < to; t += 3_600_000) buckets.push([t, Math.min(t + 3_600_000, to)]);
@@ -132,4 +182,23 @@ export function visibleRange(
     to = Math.max(to, i + 1);
   });
   return [from, to];
+}
+
+/** Bookings starting in one quarter hour since the epoch (start_at / 900,000). */
+export interface QuarterCount {
+  quarter: number;
+  count: number;
+}
+
+/**
+ * The weekday × hour grid of the heat map: grid[0] is Monday, grid[d][h] the bookings that
+ * start at local hour h. Quarter hours are fine enough for every real time zone offset.
+ */
+export function weekHourGrid(quarters: QuarterCount[], timeZone: string): number[][] {
+  const grid = Array.from({ length: 7 }, () => Array<number>(24).fill(0));
+  for (const { quarter, count } of quarters) {
+    const local = localDateTime(quarter * 900_000, timeZone);
+    grid[local.dayOfWeek - 1][local.hour] += count;
+  }
+  return grid;
 }

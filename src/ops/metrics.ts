@@ -244,17 +244,37 @@ export interface BotMetrics {
   remindersSentTotal: Counter;
   telegramApiCallDuration: Histogram;
   lastUpdateTimestampSeconds: Gauge;
+  /** Time from receiving an update to the end of its handling, in seconds. */
+  updateHandlingDuration: Histogram;
+  /** Runs `collect` before every render (for values read at scrape time: sizes, memory). */
+  onRender(collect: () => void): void;
   /** Renders the registry (so a BotMetrics can be handed to the health server directly). */
   render(): string;
 }
 
+/** Buckets in seconds for the time an update takes to handle. */
+export const UPDATE_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
 /** Creates a registry with every metric the bot uses. */
 export function createBotMetrics(): BotMetrics {
   const registry = new Registry();
+  const collectors: (() => void)[] = [];
+  const updatesTotal = registry.counter("updates_total", "Telegram updates received.");
+  const errorsTotal = registry.counter(
+    "errors_total",
+    "Errors while handling updates or running jobs.",
+  );
+  const errorRatio = registry.gauge(
+    "update_error_ratio",
+    "Errors per update received since the start (errors_total / updates_total).",
+  );
+  collectors.push(() =>
+    errorRatio.set(undefined, updatesTotal.get() ? errorsTotal.get() / updatesTotal.get() : 0)
+  );
   return {
     registry,
-    updatesTotal: registry.counter("updates_total", "Telegram updates received."),
-    errorsTotal: registry.counter("errors_total", "Errors while handling updates or running jobs."),
+    updatesTotal,
+    errorsTotal,
     bookingsCreatedTotal: registry.counter("bookings_created_total", "Bookings created."),
     bookingsCancelledTotal: registry.counter("bookings_cancelled_total", "Bookings cancelled."),
     remindersSentTotal: registry.counter("reminders_sent_total", "Reminders sent, by kind.", [
@@ -269,6 +289,16 @@ export function createBotMetrics(): BotMetrics {
       "last_update_timestamp_seconds",
       "Unix time in seconds of the last update received.",
     ),
-    render: () => registry.render(),
+    updateHandlingDuration: registry.histogram(
+      "update_handling_duration_seconds",
+      "Time to handle one Telegram update, in seconds.",
+      [],
+      UPDATE_DURATION_BUCKETS,
+    ),
+    onRender: (collect) => collectors.push(collect),
+    render: () => {
+      for (const collect of collectors) collect();
+      return registry.render();
+    },
   };
 }

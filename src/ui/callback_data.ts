@@ -6,7 +6,8 @@
 import { z } from "zod";
 import { LANGUAGES } from "./i18n.ts";
 
-const int = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** A whole, non-negative number field. */
+export const int = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const yearMonth = z.string().regex(/^\d{4}-\d{2}$/);
 const word = z.string().regex(/^[a-z_]{1,24}$/);

@@ -145,3 +145,42 @@ export function bookingCard(
   }
   return lines.join("\n");
 }
+
+/** "03.12.2026" (ru) or "03/12/2026" (en): a short numeric date in the person's language. */
+export function formatShortDate(date: Temporal.PlainDate, lang: Lang): string {
+  return cached(`short|${lang}`, () =>
+    new Intl.DateTimeFormat(intlLocale(lang), {
+      day: "2-digit",
+      month: "2-digit",
+      year: "numeric",
+      timeZone: "UTC",
+    })).format(Date.UTC(date.year, date.month - 1, date.day));
+}
+
+/** "01.12.2026, 09:00": a short numeric date and time of an instant, for logs and lists. */
+export function formatStamp(instant: number, lang: Lang, timeZone: string): string {
+  return cached(`stamp|${lang}|${timeZone}`, () =>
+    new Intl.DateTimeFormat(intlLocale(lang), {
+      timeZone,
+      day: "2-digit",
+      month: "2-digit",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })).format(instant);
+}
+
+/** A number for reading ("1,5" in ru), with at most `digits` decimals. */
+export function formatNumber(value: number, lang: Lang, digits = 1): string {
+  return cached(
+    `number|${lang}|${digits}`,
+    () => new Intl.NumberFormat(intlLocale(lang), { maximumFractionDigits: digits }),
+  ).format(value);
+}
+
+/** `text` cut to `max` characters with "…" at the end when longer. */
+export function shorten(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join("")}…` : text;
+}

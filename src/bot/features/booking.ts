@@ -6,6 +6,7 @@ import { Composer, InputFile, Keyboard } from "grammy";
 import { getService, listBookableServices, type Service } from "../../db/services_repo.ts";
 import { listActiveStaff } from "../../db/staff_repo.ts";
 import { getUser } from "../../db/users_repo.ts";
+import { FUNNEL_STEPS, type FunnelStep } from "../../domain/funnel.ts";
 import { icsEvent } from "../../domain/ics.ts";
 import { localDate } from "../../domain/time.ts";
 import { validateName, validatePhone } from "../../domain/validation.ts";
@@ -37,9 +38,18 @@ export function showsStaff(ctx: BotContext): boolean {
   return ctx.deps.services.catalog.severalMasters("active");
 }
 
+/** Counts the journey reaching a funnel step, once per journey (a move is not a journey). */
+function reached(ctx: BotContext, step: FunnelStep): void {
+  const index = FUNNEL_STEPS.indexOf(step);
+  if (ctx.session.draft.rescheduleId || (ctx.session.funnel ?? -1) >= index) return;
+  ctx.session.funnel = index;
+  ctx.deps.services?.funnel.record(step);
+}
+
 /** Starts a booking from the service list (or directly for `serviceId`). */
 export async function startBooking(ctx: BotContext, serviceId?: number): Promise<void> {
   ctx.session = { ...initialSession(), step: "service" };
+  reached(ctx, "started");
   if (serviceId !== undefined) {
     const service = getService(ctx.deps.db, serviceId);
     if (service && service.isActive && service.deletedAt === null) {
@@ -79,6 +89,7 @@ function serviceLine(ctx: BotContext, s: Service): string {
 
 async function chooseService(ctx: BotContext, service: Service): Promise<void> {
   ctx.session.draft = { ...ctx.session.draft, serviceId: service.id };
+  reached(ctx, "service");
   const staff = listActiveStaff(ctx.deps.db);
   if (staff.length > 1 && ctx.session.draft.staffId === undefined) {
     ctx.session.step = "staff";
@@ -328,6 +339,7 @@ async function confirm(ctx: BotContext): Promise<void> {
         phone: d.phone ?? "",
       });
       ctx.deps.metrics.bookingsCreatedTotal.inc();
+      reached(ctx, "confirmed");
       await ack(ctx);
       ctx.deps.logger.info("Booking created", { bookingId: booking.id, userId: ctx.from!.id });
       await show(ctx, `${ctx.t("booking.confirmed")}\n\n${card(ctx, booking)}`, [
@@ -455,6 +467,7 @@ bookingFeature.callbackQuery(cb.slot.filter, async (ctx) => {
   await ack(ctx);
   d.start = slot.start;
   d.slotStaffId = slot.staffId;
+  reached(ctx, "slot");
   if (d.rescheduleId) return showSummary(ctx);
   await askName(ctx);
 });
@@ -483,6 +496,7 @@ bookingFeature.callbackQuery(cb.usePhone.filter, async (ctx) => {
 
 async function acceptPhone(ctx: BotContext, phone: string): Promise<void> {
   ctx.session.draft.phone = phone;
+  reached(ctx, "contact");
   await ctx.reply(ctx.t("booking.phone_saved", { phone }), {
     reply_markup: { remove_keyboard: true },
   });

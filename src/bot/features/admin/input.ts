@@ -53,12 +53,19 @@ export type ScheduleInput =
 /** Texts the admins section waits for. */
 export type AccessInput = { kind: "aa_add_id" };
 
-// --- feedback ("af_") and audit log ("al_") ---------------------------------------------
-/** Texts the feedback and audit screens wait for (they keep the filter they came from). */
-export type InsightInput =
-  | { kind: "af_dates"; s: number }
+// --- statistics ("at_"), feedback ("af_") and audit log ("al_") ------------------------
+import type { AuditEntity } from "../../../db/audit_repo.ts";
+
+/** Texts the statistics wait for: a typed period. */
+export type StatsInput = { kind: "at_range" };
+/** Texts the feedback list waits for (it keeps the service filter it came from). */
+export type FeedbackInput = { kind: "af_dates"; s: number };
+/** Texts the audit log waits for (they keep the other filters they came from). */
+export type AuditInput =
   | { kind: "al_booking"; a: number }
-  | { kind: "al_actor"; e: string; b: number };
+  | { kind: "al_actor"; e: "all" | AuditEntity; b: number };
+/** Texts the read-only sections (statistics, feedback, audit log) wait for. */
+export type InsightInput = StatsInput | FeedbackInput | AuditInput;
 
 // ----------------------------------------------------------------------------------------
 /** Every admin dialog input. */

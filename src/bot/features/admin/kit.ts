@@ -7,6 +7,7 @@
 import type { Composer } from "grammy";
 import type { AdminRole } from "../../../db/admins_repo.ts";
 import type { AdminInputProblem } from "../../../domain/admin_input.ts";
+import { type DatePeriod, parsePeriod } from "../../../domain/date_input.ts";
 import { button } from "../../../ui/buttons.ts";
 import { type CallbackCodec, cb } from "../../../ui/callback_data.ts";
 import type { LocaleKey } from "../../../ui/locale_keys.ts";
@@ -145,4 +146,22 @@ export function inputProblemText(
     min: limits.min ?? 0,
     max: limits.max ?? 0,
   });
+}
+
+/**
+ * The period an admin typed (one date is one day; "31.12" is the next 31 December): the input
+ * ends and the period comes back, or the refusal is sent and the input stays open.
+ */
+export async function typedPeriod(
+  ctx: BotContext,
+  text: string,
+  refusal: (problem: AdminInputProblem) => string,
+): Promise<DatePeriod | undefined> {
+  const parsed = parsePeriod(text, { single: true, today: today(ctx) });
+  if (!parsed.ok) {
+    await ctx.reply(refusal(parsed.problem));
+    return undefined;
+  }
+  endInput(ctx);
+  return parsed.value;
 }

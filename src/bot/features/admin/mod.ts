@@ -21,8 +21,10 @@ import { accessInputs, adminAccess, adminsSection } from "./access.ts";
 import { adminServices, servicesInputs, servicesSection } from "./services/index.ts";
 import { adminSchedule, scheduleInputs, scheduleSection } from "./schedule/index.ts";
 import { staffInputs, staffSection } from "./schedule/staff.ts";
-import { adminInsight } from "./insight.ts";
 import { adminBackups, backupsSection } from "./backups/index.ts";
+import { adminStats, statsInputs, statsSection } from "./stats/index.ts";
+import { adminFeedback, feedbackInputs, feedbackSection } from "./feedback.ts";
+import { adminAudit, auditInputs, auditSection } from "./audit.ts";
 
 /** The admin features. */
 export const adminFeature = new Composer<BotContext>();
@@ -46,6 +48,9 @@ const SECTIONS: AdminSection[] = [
   servicesSection,
   staffSection,
   scheduleSection,
+  statsSection,
+  feedbackSection,
+  auditSection,
   adminsSection,
   backupsSection,
 ];
@@ -57,6 +62,9 @@ const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = {
   ...servicesInputs,
   ...staffInputs,
   ...scheduleInputs,
+  ...statsInputs,
+  ...feedbackInputs,
+  ...auditInputs,
 };
 
 /** Shows the admin menu. */
@@ -118,11 +126,5 @@ adminFeature.on("message:text", async (ctx, next) => {
   await route.handle(ctx, input, ctx.message.text.trim());
 });
 
-adminFeature.use(
-  adminBookings,
-  adminAccess,
-  adminServices,
-  adminSchedule,
-  adminInsight,
-  adminBackups,
-);
+adminFeature.use(adminBookings, adminAccess, adminServices, adminSchedule, adminStats);
+adminFeature.use(adminFeedback, adminAudit, adminBackups);
