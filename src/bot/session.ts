@@ -1,8 +1,6 @@
 /** Dialog state: what each chat is in the middle of, kept in Deno KV across restarts. */
 import type { StorageAdapter } from "grammy";
-
-/** The untyped admin state of sections not yet moved to AdminInput. */
-export type LegacyAdminState = Record<string, string | number | boolean | null>;
+import type { AdminInput } from "./features/admin/input.ts";
 
 /** The booking being put together. */
 export interface BookingDraft {
@@ -43,11 +41,8 @@ export interface SessionData {
   editBookingId?: number;
   /** The booking whose feedback comment is awaited. */
   feedbackBookingId?: number;
-  /**
-   * What the admin's next text means (while step is "admin_input"). Being narrowed to
-   * AdminInput section by section (kit.awaitInput / kit.pendingInput are the typed doors).
-   */
-  admin?: LegacyAdminState;
+  /** What the admin's next text means (while step is "admin_input"). */
+  admin?: AdminInput;
   /** The admin's last bookings search, so its result pages can be turned. */
   adminSearch?: string;
   /** Last time the dialog moved (epoch ms), to reset stale dialogs. */

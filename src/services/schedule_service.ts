@@ -13,13 +13,13 @@ import { localDate } from "../domain/time.ts";
 import {
   addDayOffEntry,
   addWeekdayBreak,
-  conflictingBookings,
   removeDayOffEntry,
   removeWeekdayBreak,
   setBookingRule,
   setWeekdayHours,
   upcomingDaysOff,
 } from "./schedule_admin.ts";
+import { conflictingBookings } from "./schedule_coverage.ts";
 
 /** A day off to add: for the whole business (staffId null) or one master. */
 export interface NewDayOff {

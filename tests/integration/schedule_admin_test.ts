@@ -23,7 +23,6 @@ import {
   addDayOffEntry,
   addStaffMember,
   addWeekdayBreak,
-  conflictingBookings,
   removeDayOffEntry,
   ScheduleError,
   setBookingRule,
@@ -31,6 +30,7 @@ import {
   setWeekdayHours,
   upcomingDaysOff,
 } from "../../src/services/schedule_admin.ts";
+import { conflictingBookings } from "../../src/services/schedule_coverage.ts";
 
 const TZ = "Europe/Moscow";
 const NOW = Date.parse("2026-12-01T06:00:00Z"); // Tue 09:00 Moscow

@@ -12,7 +12,6 @@ import { button } from "../../../ui/buttons.ts";
 import { type CallbackCodec, cb } from "../../../ui/callback_data.ts";
 import type { LocaleKey } from "../../../ui/locale_keys.ts";
 import type { BotContext } from "../../context.ts";
-import type { LegacyAdminState } from "../../session.ts";
 import { ack } from "../../ui.ts";
 import { requireRole } from "./access_control.ts";
 import type { AdminInput, InputKind, InputOf } from "./input.ts";
@@ -97,13 +96,13 @@ export function outdated(ctx: BotContext): Refusal {
 /** Starts waiting for an admin's text: the next message is routed by `input.kind`. */
 export function awaitInput(ctx: BotContext, input: AdminInput): void {
   ctx.session.step = "admin_input";
-  ctx.session.admin = input as unknown as LegacyAdminState;
+  ctx.session.admin = input;
 }
 
 /** The admin input awaited now, if any. */
 export function pendingInput(ctx: BotContext): AdminInput | undefined {
   if (ctx.session.step !== "admin_input") return undefined;
-  return ctx.session.admin as unknown as AdminInput | undefined;
+  return ctx.session.admin;
 }
 
 /** Ends a pending admin input (a client's booking draft, if any, is left as it is). */
