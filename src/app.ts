@@ -22,7 +22,10 @@ import { type OpenedKv, openKvOrMoveAside } from "./ops/kv_store.ts";
 import { createLogger, type Logger } from "./ops/log.ts";
 import { createBotMetrics } from "./ops/metrics.ts";
 import { startWebhookServer } from "./ops/webhook_server.ts";
-import { type JobsHandle, startJobs } from "./jobs/scheduler.ts";
+import { type JobContext, type JobsHandle, startJobs } from "./jobs/scheduler.ts";
+import { createJobContext, createJobsApi } from "./jobs/context.ts";
+import { deliverOutbox, outboxBusy } from "./jobs/outbox.ts";
+import { releaseAllLeases } from "./db/outbox_repo.ts";
 import { createBot, HANDLED_UPDATES } from "./bot/bot.ts";
 import type { BotContext } from "./bot/context.ts";
 import type { BotDeps } from "./deps.ts";
@@ -109,20 +112,57 @@ async function startServing(
   { clock, logger, critical, storage }: Opened,
 ): Promise<RunningBot> {
   const deps = buildDeps(config, storage, clock, logger);
+  const delivery = startDelivery(config, deps);
   const bot = createBot(config, deps);
   await bot.init();
   logger.info("Bot identity", { username: bot.botInfo.username });
+  delivery.state.botUsername = bot.botInfo.username;
   await publishCommands(bot.api, deps).catch((error) =>
     logger.warning("Could not publish the command list", { error: String(error) })
   );
   critical.tellOwners = (message) => tellOwnersCritical(bot.api, deps, message);
   const transport = await startTransport(bot, config, clock, logger);
   const health = startHealth(config, deps, transport);
-  const jobs = options.noJobs ? undefined : startJobs({ config, deps, api: bot.api });
+  const jobs = options.noJobs
+    ? undefined
+    : startJobs({ config, deps, api: bot.api, context: delivery });
+  deps.outbox?.kick(); // what a crash left owed goes out now, not at the first tick
   await tellOwnersAboutRecovery(bot.api, deps, storage);
-  const stop = shutdown({ logger, ownLogger: !options.logger, transport, jobs, health, storage });
+  const stop = shutdown({
+    logger,
+    ownLogger: !options.logger,
+    transport,
+    jobs,
+    delivery,
+    health,
+    storage,
+  });
   if (!options.noSignals) stopOnSignals(stop.run);
-  return { deps, stop: stop.run, done: stop.done, inFlight: transport.inFlight };
+  // A drain of the outbox is work in flight too (tests wait for it; shutdown finishes it).
+  const inFlight = () => transport.inFlight() + (outboxBusy(delivery) ? 1 : 0);
+  return { deps, stop: stop.run, done: stop.done, inFlight };
+}
+
+/**
+ * The outbox sender of this process (shared with the job tick): the bot kicks it after every
+ * change, so owed messages leave at once. Its throttle runs on the system clock, because
+ * Telegram's limits are real time even when a test's business clock stands still.
+ */
+function startDelivery(config: Config, deps: BotDeps): JobContext {
+  const context = createJobContext({
+    config,
+    deps,
+    api: createJobsApi(config, deps),
+    senderClock: systemClock,
+  });
+  deps.outbox = {
+    kick: () => {
+      deliverOutbox(context).catch((error) =>
+        deps.logger.error("Outbox delivery failed", { error: String(error) })
+      );
+    },
+  };
+  return context;
 }
 
 function productionLogger(config: Config, critical: CriticalSink): Logger {
@@ -147,6 +187,9 @@ async function openStorage(config: Config, clock: Clock, logger: Logger): Promis
       logger,
     });
     const db = openMigrated(config.dbPath, clock.now());
+    // No other bot on this folder: the outbox rows in hand belong to a process that died.
+    const inFlight = lock.alone ? releaseAllLeases(db) : 0;
+    if (inFlight > 0) logger.warning("Resending messages a crash left in flight", { inFlight });
     syncOwners(db, config.adminIds, clock.now());
     if (config.adminIds.length === 0) logger.warning("ADMIN_IDS is empty: nobody can use /admin");
     const kv = await openKvOrMoveAside(config.kvPath, clock.now(), logger);
@@ -275,13 +318,14 @@ interface Parts {
   ownLogger: boolean;
   transport: Transport;
   jobs?: JobsHandle;
+  delivery: JobContext;
   health: { shutdown(): Promise<void> } | null;
   storage: Storage;
 }
 
 /** Stops taking updates, lets in-flight ones finish, stops jobs and health, closes storage. */
 function shutdown(parts: Parts): { run: () => Promise<void>; done: Promise<void> } {
-  const { logger, transport, jobs, health, storage } = parts;
+  const { logger, transport, jobs, delivery, health, storage } = parts;
   let stopping: Promise<void> | undefined;
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
@@ -290,6 +334,9 @@ function shutdown(parts: Parts): { run: () => Promise<void>; done: Promise<void>
       logger.info("Stopping: finishing in-flight updates");
       await transport.stop();
       await jobs?.stop();
+      // The send in hand finishes; claimed rows not tried yet go back for the next start.
+      delivery.sender.close();
+      await delivery.state.outboxRun;
       await health?.shutdown();
       storage.kv.kv.close();
       storage.db.close();

@@ -6,6 +6,15 @@ import type { Logger } from "./ops/log.ts";
 import type { BotMetrics } from "./ops/metrics.ts";
 import type { Catalogs } from "./ui/i18n.ts";
 
+/** The outbox's sender as the bot sees it. */
+export interface OutboxPort {
+  /**
+   * Delivers what the outbox holds now, in the background (call after a change committed its
+   * messages, so they go out at once rather than at the next tick).
+   */
+  kick(): void;
+}
+
 /** The shared dependencies; tests pass their own. */
 export interface BotDeps {
   db: Db;
@@ -16,4 +25,6 @@ export interface BotDeps {
   metrics: BotMetrics;
   /** Storage of dialog state (Deno KV in production). */
   kv: Deno.Kv;
+  /** The outbox sender (set by the composition root; absent: the next job tick delivers). */
+  outbox?: OutboxPort;
 }

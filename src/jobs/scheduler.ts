@@ -14,16 +14,21 @@ import { runCleanup } from "./cleanup.ts";
 import { runCompletion } from "./completion.ts";
 import { createJobContext, createJobsApi, type JobContext, type JobResult } from "./context.ts";
 import { runFeedbackRequests } from "./feedback_requests.ts";
+import { runOutbox } from "./outbox.ts";
 import { runReminders } from "./reminders.ts";
 import type { Sleep } from "./sender.ts";
 
 export { createJobContext, type JobContext, type JobResult };
 
-/** The jobs, in the order a tick runs them (completion first: feedback needs it). */
+/**
+ * The jobs, in the order a tick runs them (completion first: feedback needs it; the outbox
+ * after the jobs that enqueue, so their messages leave in the same tick).
+ */
 export const JOBS = {
   completion: runCompletion,
   reminders: runReminders,
   feedback: runFeedbackRequests,
+  outbox: runOutbox,
   agenda: runAgenda,
   cleanup: runCleanup,
   backup: runBackup,
@@ -118,6 +123,8 @@ export interface StartJobsOptions {
   scheduler?: TickScheduler;
   /** The sender's sleep; default real timers. */
   sleep?: Sleep;
+  /** The job context to run in (the bot shares its outbox sender); default a new one. */
+  context?: JobContext;
 }
 
 /**
@@ -129,7 +136,7 @@ export interface StartJobsOptions {
  */
 export function startJobs(options: StartJobsOptions): JobsHandle {
   const { config, deps, api } = options;
-  const ctx = createJobContext({
+  const ctx = options.context ?? createJobContext({
     config,
     deps,
     api: createJobsApi(config, deps, config.botToken ?? api.token),

@@ -16,6 +16,8 @@ export interface DataDirLock {
   release(): void;
   /** Gives the lock up and removes the lock file if this lock created it (a failed start). */
   abandon(): void;
+  /** A bot's lock: whether no other process held the folder when it was taken. */
+  alone?: boolean;
 }
 
 /** `restore` (or another exclusive user) found a bot running on the same data folder. */
@@ -78,10 +80,12 @@ function held(file: Deno.FsFile, path: string, created: boolean): DataDirLock {
 export async function lockDataDirForBot(dataDir: string): Promise<DataDirLock> {
   const { file, created } = openLockFile(dataDir);
   try {
-    await file.lock(false);
+    // Exclusive for a moment first: if that works, no other bot (or restore) is running.
+    const alone = file.tryLockSync(true);
+    await file.lock(false); // shared (converts the exclusive lock when we had it)
     // Only the pid for the message; truncation is harmless to the lock itself.
     Deno.writeTextFileSync(join(dataDir, LOCK_FILE), `pid ${Deno.pid}\n`);
-    return held(file, join(dataDir, LOCK_FILE), created);
+    return { ...held(file, join(dataDir, LOCK_FILE), created), alone };
   } catch (error) {
     file.close();
     throw error;

@@ -1,6 +1,7 @@
 /**
  * Admin work on bookings that knows nothing of Telegram: periods,
- * soft delete, cancelling a whole day, a throttled notification loop and the CSV export.
+ * soft delete, cancelling a whole day and the CSV export (the clients are told through the
+ * outbox, written by the booking engine).
  */
 import { CSV_BOM, csvLine, guardFormula } from "../domain/csv.ts";
 import type { DatePeriod } from "../domain/date_input.ts";
@@ -119,26 +120,6 @@ export function cancelMany(
     }
   }
   return { cancelled, skipped };
-}
-
-/** Pause between messages of a bulk send: well under Telegram's 30 messages a second. */
-export const BULK_SEND_GAP_MS = 40;
-
-/**
- * Runs `send` for each item in turn, waiting `gapMs` between calls (a simple throttle for
- * bulk notifications); returns how many sends reported success.
- */
-export async function throttledEach<T>(
-  items: readonly T[],
-  send: (item: T) => Promise<boolean>,
-  gapMs = BULK_SEND_GAP_MS,
-): Promise<number> {
-  let delivered = 0;
-  for (let i = 0; i < items.length; i++) {
-    if (i > 0 && gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
-    if (await send(items[i])) delivered++;
-  }
-  return delivered;
 }
 
 /** The texts of an export in the admin's language. */

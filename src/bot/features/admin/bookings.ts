@@ -28,7 +28,6 @@ import {
   type PeriodPreset,
   presetPeriod,
   softDeleteBooking,
-  throttledEach,
 } from "../../../services/admin_bookings.ts";
 import { type Actor, BookingError, type StaffSlot } from "../../../services/booking_service.ts";
 import { type CallbackCodec, cb, codec } from "../../../ui/callback_data.ts";
@@ -37,8 +36,8 @@ import { today } from "./kit.ts";
 import { type DatePeriod, parseDay, parsePeriod } from "../../../domain/date_input.ts";
 import type { LocaleKey } from "../../../ui/locale_keys.ts";
 import { bookingCard, formatDate, formatTime, formatWhen, statusIcon } from "../../../ui/format.ts";
-import { escapeHtml, type Lang, type Translate } from "../../../ui/i18n.ts";
-import { sendToUser, userLanguage } from "../../notify.ts";
+import { escapeHtml } from "../../../ui/i18n.ts";
+import { describeChanges, statusWord } from "../../../ui/notices.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
 import { showsStaff } from "../booking.ts";
 import { hasRole, requireRole } from "./access_control.ts";
@@ -135,10 +134,6 @@ function periodText(p: DatePeriod): string {
 }
 
 /** "Tue, 1 December 2026 10:00". */
-
-function statusWord(t: Translate, status: BookingStatus): string {
-  return t(`booking.status_${status}`);
-}
 
 function pageInfo(ctx: BotContext, page: number, total: number): string {
   return total > PAGE_SIZE
@@ -578,75 +573,13 @@ async function refused(ctx: BotContext, id: number, error: unknown): Promise<voi
   if (b) await showCard(ctx, b, notice);
 }
 
-/** The fields whose change the client is told about. */
-type ChangeField = "when" | "service" | "staff" | "name" | "phone" | "status";
-
-/** The lines "what: old → new" for everything that differs, in one language. */
-export function describeChanges(
-  before: Booking,
-  after: Booking,
-  t: Translate,
-  lang: Lang,
-  timeZone: string,
-): string[] {
-  const lines: string[] = [];
-  const add = (key: ChangeField, oldValue: string, newValue: string) => {
-    if (oldValue !== newValue) {
-      lines.push(t(`admin_bookings.change_${key}`, { old: oldValue, new: newValue }));
-    }
-  };
-  add("when", formatWhen(before.start, lang, timeZone), formatWhen(after.start, lang, timeZone));
-  add("service", before.serviceName, after.serviceName);
-  add("staff", before.staffName, after.staffName);
-  add("name", before.clientName, after.clientName);
-  add("phone", before.phone, after.phone);
-  add("status", statusWord(t, before.status), statusWord(t, after.status));
-  return lines;
-}
-
-/** Tells the client what an admin changed; returns whether the message was delivered. */
-async function tellClientChanged(
-  ctx: BotContext,
-  before: Booking,
-  after: Booking,
-): Promise<boolean> {
-  const showStaff = showsStaff(ctx);
-  const { t: clientT } = userLanguage(ctx.deps, after.userId);
-  return await sendToUser(
-    ctx.api,
-    ctx.deps,
-    after.userId,
-    (t, lang) =>
-      t("admin_bookings.client_changed", {
-        id: after.id,
-        changesHtml: describeChanges(before, after, t, lang, tz(ctx)).join("\n"),
-        cardHtml: bookingCard(after, t, lang, tz(ctx), { showStaff }),
-      }),
-    {
-      reply_markup: {
-        inline_keyboard: [[
-          button(clientT("admin_bookings.client_btn_open"), cb.myBooking.pack({ id: after.id })),
-        ]],
-      },
-    },
-  );
-}
-
-/** Tells the client their booking was cancelled (with the reason on the card). */
-function tellClientCancelled(ctx: BotContext, b: Booking): Promise<boolean> {
-  const showStaff = showsStaff(ctx);
-  const { t: clientT } = userLanguage(ctx.deps, b.userId);
-  return sendToUser(ctx.api, ctx.deps, b.userId, (t, lang) =>
-    t("admin_bookings.client_cancelled", {
-      id: b.id,
-      cardHtml: bookingCard(b, t, lang, tz(ctx), { showStaff }),
-    }), {
-    reply_markup: {
-      inline_keyboard: [[
-        button(clientT("admin_bookings.client_btn_book"), cb.menu.pack({ item: "book" })),
-      ]],
-    },
-  });
+/**
+ * Delivers what the change owes the client (written to the outbox with it) and says whether
+ * they can be told: false when the client blocked the bot.
+ */
+function tellClient(ctx: BotContext, userId: number): boolean {
+  ctx.deps.outbox?.kick();
+  return !getUser(ctx.deps.db, userId)?.blockedAt;
 }
 
 /**
@@ -677,7 +610,7 @@ async function finishChange(ctx: BotContext, before: Booking, after: Booking): P
     return showCard(ctx, after, ctx.t("admin_bookings.nothing_changed"));
   }
   ctx.deps.logger.info("Booking changed by admin", { bookingId: after.id, adminId: ctx.from!.id });
-  const delivered = await tellClientChanged(ctx, before, after);
+  const delivered = tellClient(ctx, after.userId);
   await showCard(
     ctx,
     after,
@@ -853,7 +786,7 @@ async function cancelOne(ctx: BotContext, id: number, reason: string | null): Pr
   }
   ctx.deps.metrics.bookingsCancelledTotal.inc();
   ctx.deps.logger.info("Booking cancelled by admin", { bookingId: id, adminId: ctx.from!.id });
-  const delivered = await tellClientCancelled(ctx, cancelled);
+  const delivered = tellClient(ctx, cancelled.userId);
   await showCard(
     ctx,
     cancelled,
@@ -910,7 +843,7 @@ async function groupCancel(
     cancelled: cancelled.length,
     adminId: ctx.from!.id,
   });
-  const notified = await throttledEach(cancelled, (b) => tellClientCancelled(ctx, b));
+  const notified = cancelled.filter((b) => tellClient(ctx, b.userId)).length;
   const report = [ctx.t("admin_bookings.group_done", { cancelled: cancelled.length, notified })];
   if (skipped) report.push(ctx.t("admin_bookings.group_skipped", { n: skipped }));
   await showDay(ctx, date, 0, report.join("\n"));
