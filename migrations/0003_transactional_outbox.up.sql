@@ -20,4 +20,5 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_pending ON outbox (priority, not_before, id) WHERE done_at IS NULL;
 CREATE INDEX outbox_booking ON outbox (booking_id);
+CREATE INDEX outbox_chat_pending ON outbox (chat_id) WHERE done_at IS NULL;
 CREATE INDEX outbox_done ON outbox (done_at) WHERE done_at IS NOT NULL;

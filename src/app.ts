@@ -143,6 +143,9 @@ async function startServing(
   return { deps, stop: stop.run, done: stop.done, inFlight };
 }
 
+/** How long a handler waits for owed messages before it answers anyway. */
+const DELIVER_WAIT_MS = 5_000;
+
 /**
  * The outbox sender of this process (shared with the job tick): the bot kicks it after every
  * change, so owed messages leave at once. Its throttle runs on the system clock, because
@@ -155,11 +158,17 @@ function startDelivery(config: Config, deps: BotDeps): JobContext {
     api: createJobsApi(config, deps),
     senderClock: systemClock,
   });
+  const run = () =>
+    deliverOutbox(context).then(() => {}, (error) => {
+      deps.logger.error("Outbox delivery failed", { error: String(error) });
+    });
   deps.outbox = {
-    kick: () => {
-      deliverOutbox(context).catch((error) =>
-        deps.logger.error("Outbox delivery failed", { error: String(error) })
-      );
+    // After the current synchronous work: the change's transaction has committed by then.
+    kick: () => queueMicrotask(() => void run()),
+    deliver: () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const cap = new Promise<void>((resolve) => timer = setTimeout(resolve, DELIVER_WAIT_MS));
+      return Promise.race([run(), cap]).finally(() => clearTimeout(timer));
     },
   };
   return context;
@@ -206,15 +215,19 @@ async function openStorage(config: Config, clock: Clock, logger: Logger): Promis
 
 function buildDeps(config: Config, storage: Storage, clock: Clock, logger: Logger): BotDeps {
   const { db } = storage;
-  return {
+  const deps: BotDeps = {
     db,
     clock,
-    bookings: new BookingService(db, clock, config.timeZone),
+    // Every change that owes messages kicks the outbox sender (set by startDelivery).
+    bookings: new BookingService(db, clock, config.timeZone, {
+      onOwed: () => deps.outbox?.kick(),
+    }),
     catalogs: loadCatalogs(),
     logger,
     metrics: createBotMetrics(),
     kv: storage.kv.kv,
   };
+  return deps;
 }
 
 /** Webhook mode when WEBHOOK_URL is set (config guarantees https and a secret), else polling. */

@@ -9,10 +9,13 @@ import type { Catalogs } from "./ui/i18n.ts";
 /** The outbox's sender as the bot sees it. */
 export interface OutboxPort {
   /**
-   * Delivers what the outbox holds now, in the background (call after a change committed its
-   * messages, so they go out at once rather than at the next tick).
+   * Starts delivering what the outbox holds, in the background, once the current synchronous
+   * work (the change's transaction) is over. The booking engine calls it after every change
+   * that owes messages, so they go out at once rather than at the next tick.
    */
   kick(): void;
+  /** Delivers what is owed now and waits for it (at most a few seconds). */
+  deliver(): Promise<void>;
 }
 
 /** The shared dependencies; tests pass their own. */

@@ -16,6 +16,7 @@ import { pickLanguage, translator } from "../ui/i18n.ts";
 import { DenoKvStorage, initialSession, SESSION_MIGRATIONS } from "./session.ts";
 import { markBlockedUsers } from "../telegram/blocked_users.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
+import { owedFirst } from "./middleware/owed_first.ts";
 import { startFeature } from "./features/start.ts";
 import { bookingFeature } from "./features/booking.ts";
 import { myBookingsFeature } from "./features/my_bookings.ts";
@@ -122,6 +123,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
 
   bot.use(rateLimit(clock));
   bot.use(sequentialize(sessionKey));
+  bot.use(owedFirst());
   bot.use(session({
     initial: initialSession,
     getSessionKey: sessionKey,

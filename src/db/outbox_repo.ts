@@ -81,8 +81,8 @@ function parse(row: Record<string, unknown>): OutboxRow {
   return { ...row, payload: JSON.parse(String(row.payload)) } as OutboxRow;
 }
 
-/** Writes rows (call inside the transaction of the change that owes them). */
-export function enqueue(db: Db, rows: readonly NewOutboxRow[], now: number): void {
+/** Writes rows (call inside the transaction of the change that owes them); returns how many. */
+export function enqueue(db: Db, rows: readonly NewOutboxRow[], now: number): number {
   for (const r of rows) {
     stmt(
       db,
@@ -99,6 +99,7 @@ export function enqueue(db: Db, rows: readonly NewOutboxRow[], now: number): voi
       r.expiresAt ?? null,
     );
   }
+  return rows.length;
 }
 
 /**
@@ -165,6 +166,15 @@ export function releaseAllLeases(db: Db): number {
       )
         .run().changes,
     ));
+}
+
+/** Whether a message to `chatId` is owed and may be sent now (due, not expired). */
+export function hasOwed(db: Db, chatId: number, now: number): boolean {
+  return stmt(
+    db,
+    `SELECT 1 AS x FROM outbox WHERE chat_id = ? AND done_at IS NULL AND not_before <= ?
+       AND (expires_at IS NULL OR expires_at > ?) LIMIT 1`,
+  ).get(chatId, now, now) !== undefined;
 }
 
 /** Rows not done yet (leased or not). */

@@ -32,7 +32,7 @@ import { getRules, listBreaks, listDaysOff, listWorkingHours } from "../db/sched
 import { getService, type Service } from "../db/services_repo.ts";
 import { getStaff, listActiveStaff } from "../db/staff_repo.ts";
 import { rememberContact } from "../db/users_repo.ts";
-import { oweMessages } from "./owed_messages.ts";
+import { type BookingChange, oweMessages } from "./owed_messages.ts";
 
 /** Why a booking operation was refused; each code is a key in the locale catalogs. */
 export type BookingErrorCode =
@@ -82,13 +82,31 @@ function isSqliteSlotTaken(error: unknown): boolean {
   return error instanceof Error && /slot_taken/.test(error.message);
 }
 
+/** How the engine treats the messages its changes owe. */
+export interface OwedMessagesOptions {
+  /**
+   * Called after a change wrote messages to the outbox (the composition root passes the
+   * outbox sender's kick, which starts delivering once the transaction has committed).
+   */
+  onOwed?: () => void;
+  /** Changes owe no messages: for fixtures and imports of bookings made elsewhere. */
+  silent?: boolean;
+}
+
 /** The booking engine bound to one database, clock and time zone. */
 export class BookingService {
   constructor(
     readonly db: Db,
     readonly clock: Clock,
     readonly timeZone: string,
+    readonly messages: OwedMessagesOptions = {},
   ) {}
+
+  /** Writes the messages a change owes, unless silent, and tells the outbox sender. */
+  private owe(change: BookingChange, now: number): void {
+    if (this.messages.silent) return;
+    if (oweMessages(this.db, change, now) > 0) this.messages.onOwed?.();
+  }
 
   /** Writes an audit record about a booking (inside the caller's transaction). */
   private auditBooking(bookingId: number, entry: Omit<AuditEntry, "entity" | "entityId">): void {
@@ -98,7 +116,7 @@ export class BookingService {
   /** Writes the messages an update of a booking owes (inside the caller's transaction). */
   private oweUpdate(before: Booking, actor: Actor, now: number): Booking {
     const after = getBooking(this.db, before.id)!;
-    oweMessages(this.db, { type: "updated", before, after, actor }, now);
+    this.owe({ type: "updated", before, after, actor }, now);
     return after;
   }
 
@@ -298,7 +316,7 @@ export class BookingService {
         });
         const booking = getBooking(this.db, id)!;
         const actorId = input.actorId ?? input.userId;
-        oweMessages(this.db, { type: "created", booking, actorId }, now);
+        this.owe({ type: "created", booking, actorId }, now);
         return booking;
       });
     } catch (error) {

@@ -23,9 +23,9 @@ export type BookingChange =
 /** The fields a client is told about when an admin changes them. */
 const TOLD_FIELDS = ["start", "serviceName", "staffName", "clientName", "phone", "status"] as const;
 
-/** Writes the messages `change` owes (call inside the change's transaction). */
-export function oweMessages(db: Db, change: BookingChange, now: number): void {
-  enqueue(db, owedBy(db, change), now);
+/** Writes the messages `change` owes (call inside the change's transaction); how many. */
+export function oweMessages(db: Db, change: BookingChange, now: number): number {
+  return enqueue(db, owedBy(db, change), now);
 }
 
 function owedBy(db: Db, change: BookingChange): NewOutboxRow[] {

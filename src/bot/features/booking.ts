@@ -287,7 +287,6 @@ async function confirm(ctx: BotContext): Promise<void> {
       );
       await ack(ctx);
       ctx.deps.logger.info("Booking moved", { bookingId: booking.id, userId: ctx.from!.id });
-      ctx.deps.outbox?.kick(); // the admins' notice, from the outbox
       await show(ctx, `${ctx.t("booking.rescheduled")}\n\n${card(ctx, booking)}`, [menuRow(ctx)]);
     } else {
       booking = bookings.createBooking({
@@ -301,8 +300,6 @@ async function confirm(ctx: BotContext): Promise<void> {
       ctx.deps.metrics.bookingsCreatedTotal.inc();
       await ack(ctx);
       ctx.deps.logger.info("Booking created", { bookingId: booking.id, userId: ctx.from!.id });
-      // The .ics and the admins' notices, owed by the booking's transaction (the outbox).
-      ctx.deps.outbox?.kick();
       await show(ctx, `${ctx.t("booking.confirmed")}\n\n${card(ctx, booking)}`, [
         [button(ctx.t("common.menu_my"), cb.myList.pack({ kind: "up", page: 0 }))],
         menuRow(ctx),

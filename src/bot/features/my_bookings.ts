@@ -221,7 +221,6 @@ onOwnBooking(cb.cancelDo, async (ctx, b) => {
     const cancelled = ctx.deps.bookings.cancelBooking(b.id, actor(ctx));
     ctx.deps.metrics.bookingsCancelledTotal.inc();
     ctx.deps.logger.info("Booking cancelled by client", { bookingId: b.id, userId: ctx.from!.id });
-    ctx.deps.outbox?.kick(); // the admins' notice, from the outbox
     await ack(ctx, ctx.t("my.cancelled_toast"));
     await showBooking(ctx, cancelled, ctx.t("my.cancelled"));
   } catch (error) {
@@ -274,7 +273,6 @@ myBookingsFeature.on("message:text", async (ctx, next) => {
       userId: ctx.from.id,
       field: step,
     });
-    ctx.deps.outbox?.kick(); // the admins' notice, from the outbox
     await showBooking(ctx, updated, ctx.t("my.contact_updated"));
   } catch (error) {
     if (!(error instanceof BookingError)) throw error;

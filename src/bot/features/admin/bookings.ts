@@ -575,10 +575,10 @@ async function refused(ctx: BotContext, id: number, error: unknown): Promise<voi
 
 /**
  * Delivers what the change owes the client (written to the outbox with it) and says whether
- * they can be told: false when the client blocked the bot.
+ * they were told: false when the client blocked the bot.
  */
-function tellClient(ctx: BotContext, userId: number): boolean {
-  ctx.deps.outbox?.kick();
+async function tellClient(ctx: BotContext, userId: number): Promise<boolean> {
+  await ctx.deps.outbox?.deliver();
   return !getUser(ctx.deps.db, userId)?.blockedAt;
 }
 
@@ -610,7 +610,7 @@ async function finishChange(ctx: BotContext, before: Booking, after: Booking): P
     return showCard(ctx, after, ctx.t("admin_bookings.nothing_changed"));
   }
   ctx.deps.logger.info("Booking changed by admin", { bookingId: after.id, adminId: ctx.from!.id });
-  const delivered = tellClient(ctx, after.userId);
+  const delivered = await tellClient(ctx, after.userId);
   await showCard(
     ctx,
     after,
@@ -786,7 +786,7 @@ async function cancelOne(ctx: BotContext, id: number, reason: string | null): Pr
   }
   ctx.deps.metrics.bookingsCancelledTotal.inc();
   ctx.deps.logger.info("Booking cancelled by admin", { bookingId: id, adminId: ctx.from!.id });
-  const delivered = tellClient(ctx, cancelled.userId);
+  const delivered = await tellClient(ctx, cancelled.userId);
   await showCard(
     ctx,
     cancelled,
@@ -843,7 +843,8 @@ async function groupCancel(
     cancelled: cancelled.length,
     adminId: ctx.from!.id,
   });
-  const notified = cancelled.filter((b) => tellClient(ctx, b.userId)).length;
+  await ctx.deps.outbox?.deliver();
+  const notified = cancelled.filter((b) => !getUser(ctx.deps.db, b.userId)?.blockedAt).length;
   const report = [ctx.t("admin_bookings.group_done", { cancelled: cancelled.length, notified })];
   if (skipped) report.push(ctx.t("admin_bookings.group_skipped", { n: skipped }));
   await showDay(ctx, date, 0, report.join("\n"));
