@@ -148,7 +148,7 @@ Deno.test("migration 0002 on a database made by 0001 with real rows: prices back
 
     // The new release opens the old file.
     db = openDatabase(path);
-    assert.deepEqual(migrateUp(db, 2).map((m) => m.version), [2]);
+    assert.deepEqual(migrateUp(db, 2, upTo(2)).map((m) => m.version), [2]);
     assert.deepEqual(bookingRows(db), before, "no booking changed or lost");
     assert.deepEqual(priceAndDuration(db), [
       { id: 1, price: 150000, minutes: 60 },
@@ -166,7 +166,7 @@ Deno.test("migration 0002 on a database made by 0001 with real rows: prices back
 Deno.test("migration 0002: up → data → down → up on a filled database keeps every booking", () =>
   withDb((path) => {
     const db = openDatabase(path);
-    migrateUp(db, 1);
+    migrateUp(db, 1, upTo(2));
     fillAsVersion0001(db);
     // Written by the new schema: a booking with its own price, and one left to the default.
     db.exec(`INSERT INTO bookings (id, user_id, service_id, staff_id, start_at, end_at, client_name,
@@ -181,7 +181,7 @@ Deno.test("migration 0002: up → data → down → up on a filled database keep
     ], "an insert without a price takes the service's price at that moment");
     const before = bookingRows(db);
 
-    assert.deepEqual(migrateDown(db, 1).map((m) => m.version), [2]);
+    assert.deepEqual(migrateDown(db, 1, upTo(2)).map((m) => m.version), [2]);
     assert.deepEqual(appliedVersions(db), [1]);
     const columns = db.prepare("SELECT name FROM pragma_table_xinfo('bookings')").all()
       .map((r) => String(r.name));
@@ -192,7 +192,7 @@ Deno.test("migration 0002: up → data → down → up on a filled database keep
         phone, created_at, updated_at)
       VALUES (6, 1, 2, 1, 19800000, 21600000, 'Anna', '+79161234567', 0, 0)`);
 
-    assert.deepEqual(migrateUp(db, 3).map((m) => m.version), [2]);
+    assert.deepEqual(migrateUp(db, 3, upTo(2)).map((m) => m.version), [2]);
     assert.deepEqual(bookingRows(db).slice(0, 5), before, "up again keeps every booking");
     // Down dropped the booked prices; up backfills from the services again.
     assert.deepEqual(priceAndDuration(db), [
