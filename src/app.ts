@@ -23,8 +23,7 @@ import { createLogger, type Logger } from "./ops/log.ts";
 import { createBotMetrics } from "./ops/metrics.ts";
 import { startWebhookServer } from "./ops/webhook_server.ts";
 import { type JobContext, type JobsHandle, startJobs } from "./jobs/scheduler.ts";
-import { createJobContext, createJobsApi } from "./jobs/context.ts";
-import { deliverOutbox, outboxBusy } from "./jobs/outbox.ts";
+import { createOutboxSender, outboxBusy } from "./jobs/outbox.ts";
 import { releaseAllLeases } from "./db/outbox_repo.ts";
 import { createBot, HANDLED_UPDATES } from "./bot/bot.ts";
 import type { BotContext } from "./bot/context.ts";
@@ -112,7 +111,7 @@ async function startServing(
   { clock, logger, critical, storage }: Opened,
 ): Promise<RunningBot> {
   const deps = buildDeps(config, storage, clock, logger);
-  const delivery = startDelivery(config, deps);
+  const delivery = createOutboxSender(config, deps);
   const bot = createBot(config, deps);
   await bot.init();
   logger.info("Bot identity", { username: bot.botInfo.username });
@@ -141,37 +140,6 @@ async function startServing(
   // A drain of the outbox is work in flight too (tests wait for it; shutdown finishes it).
   const inFlight = () => transport.inFlight() + (outboxBusy(delivery) ? 1 : 0);
   return { deps, stop: stop.run, done: stop.done, inFlight };
-}
-
-/** How long a handler waits for owed messages before it answers anyway. */
-const DELIVER_WAIT_MS = 5_000;
-
-/**
- * The outbox sender of this process (shared with the job tick): the bot kicks it after every
- * change, so owed messages leave at once. Its throttle runs on the system clock, because
- * Telegram's limits are real time even when a test's business clock stands still.
- */
-function startDelivery(config: Config, deps: BotDeps): JobContext {
-  const context = createJobContext({
-    config,
-    deps,
-    api: createJobsApi(config, deps),
-    senderClock: systemClock,
-  });
-  const run = () =>
-    deliverOutbox(context).then(() => {}, (error) => {
-      deps.logger.error("Outbox delivery failed", { error: String(error) });
-    });
-  deps.outbox = {
-    // After the current synchronous work: the change's transaction has committed by then.
-    kick: () => queueMicrotask(() => void run()),
-    deliver: () => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const cap = new Promise<void>((resolve) => timer = setTimeout(resolve, DELIVER_WAIT_MS));
-      return Promise.race([run(), cap]).finally(() => clearTimeout(timer));
-    },
-  };
-  return context;
 }
 
 function productionLogger(config: Config, critical: CriticalSink): Logger {

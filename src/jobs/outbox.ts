@@ -24,7 +24,18 @@ import {
 } from "../db/outbox_repo.ts";
 import { listActiveStaff } from "../db/staff_repo.ts";
 import { type Notice, type NoticeEnv, renderNotice } from "../ui/notices.ts";
-import { emptyResult, type JobContext, type JobResult, languageOf, sendHtml } from "./context.ts";
+import type { Config } from "../config.ts";
+import type { BotDeps } from "../deps.ts";
+import { systemClock } from "../domain/clock.ts";
+import {
+  createJobContext,
+  createJobsApi,
+  emptyResult,
+  type JobContext,
+  type JobResult,
+  languageOf,
+  sendHtml,
+} from "./context.ts";
 import type { Delivery } from "./sender.ts";
 
 /** How long a claimed row belongs to its sender before another process may take it. */
@@ -66,6 +77,38 @@ export function deliverOutbox(ctx: JobContext): Promise<JobResult> {
     state.outboxRun = undefined;
   });
   return state.outboxRun;
+}
+
+/** How long a handler waits for owed messages before it answers anyway. */
+const DELIVER_WAIT_MS = 5_000;
+
+/**
+ * The outbox sender of this process (the job tick shares its context): sets `deps.outbox`, which
+ * the booking engine kicks after every change, so owed messages leave at once. Its throttle runs
+ * on the system clock: Telegram's limits are real time even when a test's business clock stands
+ * still.
+ */
+export function createOutboxSender(config: Config, deps: BotDeps): JobContext {
+  const context = createJobContext({
+    config,
+    deps,
+    api: createJobsApi(config, deps),
+    senderClock: systemClock,
+  });
+  const run = () =>
+    deliverOutbox(context).then(() => {}, (error) => {
+      deps.logger.error("Outbox delivery failed", { error: String(error) });
+    });
+  deps.outbox = {
+    // After the current synchronous work: the change's transaction has committed by then.
+    kick: () => queueMicrotask(() => void run()),
+    deliver: () => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const cap = new Promise<void>((resolve) => timer = setTimeout(resolve, DELIVER_WAIT_MS));
+      return Promise.race([run(), cap]).finally(() => clearTimeout(timer));
+    },
+  };
+  return context;
 }
 
 /** Whether a drain is running (the bot counts it as work in flight). */

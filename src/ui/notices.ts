@@ -10,7 +10,14 @@ import { icsEvent } from "../domain/ics.ts";
 import { localDate } from "../domain/time.ts";
 import { button, type Buttons } from "./buttons.ts";
 import { cb } from "./callback_data.ts";
-import { bookingCard, formatDate, formatPrice, formatTime, formatWhen } from "./format.ts";
+import {
+  bookingCard,
+  formatDate,
+  formatPrice,
+  formatTime,
+  formatWhen,
+  visitLines,
+} from "./format.ts";
 import type { Lang, Translate } from "./i18n.ts";
 import { ratingButtons } from "./keyboards.ts";
 
@@ -73,16 +80,8 @@ export function describeChanges(
 
 /** Service, date, time (and staff when there are several) of a visit, as HTML lines. */
 export function visitDetails(b: Booking, env: NoticeEnv): string {
-  const { t, lang, timeZone } = env;
-  const lines = [
-    t("booking.card_service", { service: b.serviceName }),
-    t("booking.card_date", { date: formatDate(b.start, lang, timeZone) }),
-    t("booking.card_time", {
-      start: formatTime(b.start, timeZone),
-      end: formatTime(b.end, timeZone),
-    }),
-  ];
-  if (env.showStaff) lines.push(t("booking.card_staff", { staff: b.staffName }));
+  const lines = visitLines(b, env.t, env.lang, env.timeZone);
+  if (env.showStaff) lines.push(env.t("booking.card_staff", { staff: b.staffName }));
   return lines.join("\n");
 }
 
@@ -148,7 +147,8 @@ function reminder(kind: "day" | "hour"): Render {
   };
 }
 
-const RENDER: Record<OutboxKind, Render> = {
+/** What a client is told. */
+const TO_CLIENT = {
   confirmation: (b, env) =>
     isActive(b)
       ? {
@@ -179,6 +179,10 @@ const RENDER: Record<OutboxKind, Render> = {
       button(env.t("admin_bookings.client_btn_book"), cb.menu.pack({ item: "book" })),
     ]],
   }),
+} satisfies Partial<Record<OutboxKind, Render>>;
+
+/** What the admins are told about a client's change. */
+const TO_ADMINS = {
   admin_created: (b, env) => ({
     text: env.t("admin_notify.created", {
       id: b.id,
@@ -212,6 +216,11 @@ const RENDER: Record<OutboxKind, Render> = {
       newValue: String(payload.new),
     }),
   }),
+} satisfies Partial<Record<OutboxKind, Render>>;
+
+const RENDER: Record<OutboxKind, Render> = {
+  ...TO_CLIENT,
+  ...TO_ADMINS,
   reminder_day: reminder("day"),
   reminder_hour: reminder("hour"),
   feedback: (b, env) =>

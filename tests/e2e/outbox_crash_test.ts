@@ -11,36 +11,37 @@ import { loadDemoData } from "../../src/services/demo_data.ts";
 
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
 const CLIENT = 5101;
+
+/** The real bot's CLI as a separate OS process on `dataDir`, talking to `fake`. */
+function botProcess(fake: FakeBotApi, dataDir: string, extra: Record<string, string> = {}) {
+  const env = {
+    BOT_TOKEN: "1:T",
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    DATA_DIR: dataDir,
+    HEALTH_PORT: "0",
+    LOG_LEVEL: "ERROR",
+    ...extra,
+  };
+  return (command = "start") =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", MAIN, command],
+      env,
+      stdout: "null",
+      // A running bot's stderr is not read: a pipe could fill up and stall it.
+      stderr: command === "start" ? "null" : "piped",
+    });
+}
 const OWNER = 900;
 
 Deno.test("outbox: kill -9 after a booking commits, before its confirmation is sent — after restart the client has the confirmation and the .ics, once", async () => {
   const fake = await FakeBotApi.start();
   const dataDir = await Deno.makeTempDir({ prefix: "booking-outbox-kill-" });
-  const env = {
-    BOT_TOKEN: "1:T",
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    DATA_DIR: dataDir,
-    ADMIN_IDS: String(OWNER),
-    HEALTH_PORT: "0",
-    LOG_LEVEL: "ERROR",
-  };
-  const spawn = () =>
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, "start"],
-      env,
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+  const spawn = botProcess(fake, dataDir, { ADMIN_IDS: String(OWNER) });
   let child: Deno.ChildProcess | undefined;
   try {
-    const seed = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, "demo-data"],
-      env,
-      stdout: "null",
-      stderr: "piped",
-    }).output();
+    const seed = await spawn("demo-data").output();
     assert.equal(seed.code, 0, new TextDecoder().decode(seed.stderr));
-    child = spawn();
+    child = spawn().spawn();
     await fake.waitForCall("getUpdates", undefined, 30_000);
     const client = fake.user(CLIENT, { first_name: "Kira", language_code: "en" });
     const [slot] = demoSlots(1);
@@ -71,7 +72,7 @@ Deno.test("outbox: kill -9 after a booking commits, before its confirmation is s
     assert.equal(client.messages().filter((m) => m.kind === "document").length, 0);
     assert.ok(!client.messages().some((m) => /You're booked|Booking #/.test(m.text ?? "")));
 
-    child = spawn();
+    child = spawn().spawn();
     const doc = await client.nextMessage((m) => m.kind === "document", 30_000);
     const notice = await fake.user(OWNER).nextMessage(
       (m) => /Новая запись №1/.test(m.text ?? ""),
@@ -129,20 +130,7 @@ function seedDueReminders(dataDir: string, count: number, firstUser: number): vo
 Deno.test("outbox: kill -9 while 200 due reminders go out — after restart all 200 delivered, duplicates at most the one in flight", async () => {
   const fake = await FakeBotApi.start();
   const dataDir = await Deno.makeTempDir({ prefix: "booking-outbox-200-" });
-  const env = {
-    BOT_TOKEN: "1:T",
-    TELEGRAM_API_ROOT: fake.apiRoot,
-    DATA_DIR: dataDir,
-    HEALTH_PORT: "0",
-    LOG_LEVEL: "ERROR",
-  };
-  const spawn = () =>
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, "start"],
-      env,
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+  const spawn = botProcess(fake, dataDir);
   const COUNT = 200;
   const FIRST = 70_000;
   const counts = () =>
@@ -154,7 +142,7 @@ Deno.test("outbox: kill -9 while 200 due reminders go out — after restart all 
   let child: Deno.ChildProcess | undefined;
   try {
     seedDueReminders(dataDir, COUNT, FIRST);
-    child = spawn();
+    child = spawn().spawn();
     // Kill it mid-stream, once a quarter of the reminders are out.
     const deadline = Date.now() + 60_000;
     while (counts().filter((n) => n > 0).length < COUNT / 4 && Date.now() < deadline) {
@@ -174,7 +162,7 @@ Deno.test("outbox: kill -9 while 200 due reminders go out — after restart all 
     );
     db.close();
 
-    child = spawn();
+    child = spawn().spawn();
     const done = Date.now() + 60_000;
     while (counts().some((n) => n === 0) && Date.now() < done) {
       await new Promise((r) => setTimeout(r, 100));
