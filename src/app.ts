@@ -31,9 +31,9 @@ import { createLogger, type Logger } from "./ops/log.ts";
 import { createBotMetrics } from "./ops/metrics.ts";
 import { watchRuntime } from "./ops/runtime_metrics.ts";
 import { startWebhookServer } from "./ops/webhook_server.ts";
-import { createJobContext, type JobContext, type JobsHandle, startJobs } from "./jobs/scheduler.ts";
-import { createJobsApi } from "./jobs/context.ts";
-import { bulkSender } from "./jobs/bulk_send.ts";
+import { type JobContext, type JobsHandle, startJobs } from "./jobs/scheduler.ts";
+import { createOutboxSender, outboxBusy, pausableOutbox } from "./jobs/outbox.ts";
+import { releaseAllLeases } from "./db/outbox_repo.ts";
 import { createBot, HANDLED_UPDATES } from "./bot/bot.ts";
 import type { BotContext } from "./bot/context.ts";
 import type { BotDeps } from "./deps.ts";
@@ -121,13 +121,14 @@ async function startServing(
   options: StartOptions,
   { clock, logger, critical, storage }: Opened,
 ): Promise<RunningBot> {
-  const base = buildDeps(config, storage, clock, logger);
-  // One throttled sender for the jobs and the bot's bulk sends, built whether jobs run or not.
-  const jobsContext = createJobContext({ config, deps: base, api: createJobsApi(config, base) });
-  const deps: BotDeps = { ...base, bulkSend: bulkSender(jobsContext) };
+  const deps = buildDeps(config, storage, clock, logger);
+  // One throttled sender for the outbox and the jobs, built whether jobs run or not; it also
+  // sets deps.outbox, which the booking engine kicks after each change.
+  const delivery = createOutboxSender(config, deps);
   const bot = createBot(config, deps);
   bot.botInfo = await connectToTelegram(config, logger, options.wait);
   logger.info("Bot identity", { username: bot.botInfo.username });
+  delivery.state.botUsername = bot.botInfo.username;
   await publishCommands(bot.api, deps).catch((error) =>
     logger.warning("Could not publish the command list", { error: String(error) })
   );
@@ -136,20 +137,28 @@ async function startServing(
   const health = startHealth(config, deps, transport);
   const jobs = options.noJobs
     ? undefined
-    : startJobs({ config, deps, api: bot.api, context: jobsContext });
-  if (jobs) deps.backups?.attachJobs(jobs);
+    : startJobs({ config, deps, api: bot.api, context: delivery });
+  // A restore pauses the job tick and the outbox sender around the swap of the database file.
+  const outbox = pausableOutbox(delivery);
+  deps.backups?.attachJobs({
+    pause: async () => void await Promise.all([jobs?.pause(), outbox.pause()]),
+    resume: () => (jobs?.resume(), outbox.resume()),
+  });
+  deps.outbox?.kick(); // what a crash left owed goes out now, not at the first tick
   await tellOwnersAboutRecovery(bot.api, deps, storage);
   const stop = shutdown({
     logger,
     ownLogger: !options.logger,
     transport,
     jobs,
-    sender: jobsContext.sender,
+    delivery,
     health,
     storage,
   });
   if (!options.noSignals) stopOnSignals(stop.run);
-  return { deps, stop: stop.run, done: stop.done, inFlight: transport.inFlight };
+  // A drain of the outbox is work in flight too (tests wait for it; shutdown finishes it).
+  const inFlight = () => transport.inFlight() + (outboxBusy(delivery) ? 1 : 0);
+  return { deps, stop: stop.run, done: stop.done, inFlight };
 }
 
 function productionLogger(config: Config, critical: CriticalSink): Logger {
@@ -174,6 +183,9 @@ async function openStorage(config: Config, clock: Clock, logger: Logger): Promis
       logger,
     });
     const db = openMigrated(config.dbPath, clock.now());
+    // No other bot on this folder: the outbox rows in hand belong to a process that died.
+    const inFlight = lock.alone ? releaseAllLeases(db) : 0;
+    if (inFlight > 0) logger.warning("Resending messages a crash left in flight", { inFlight });
     syncOwners(db, config.adminIds, clock.now());
     if (config.adminIds.length === 0) logger.warning("ADMIN_IDS is empty: nobody can use /admin");
     const kv = await openKvOrMoveAside(config.kvPath, clock.now(), logger);
@@ -193,9 +205,12 @@ function buildDeps(
   storage: Storage,
   clock: Clock,
   logger: Logger,
-): Omit<BotDeps, "bulkSend"> {
+): BotDeps {
   const { db } = storage;
-  const bookings = new BookingService(db, clock, config.timeZone);
+  // Every change that owes messages kicks the outbox sender (set by createOutboxSender).
+  const bookings = new BookingService(db, clock, config.timeZone, {
+    onOwed: () => deps.outbox?.kick(),
+  });
   const backups = new LiveBackups({
     db,
     dbPath: config.dbPath,
@@ -209,7 +224,7 @@ function buildDeps(
       syncOwners(db, config.adminIds, clock.now());
     },
   });
-  return {
+  const deps: BotDeps = {
     backups,
     db,
     clock,
@@ -225,6 +240,7 @@ function buildDeps(
     metrics: createBotMetrics(),
     kv: storage.kv.kv,
   };
+  return deps;
 }
 
 /** Webhook mode when WEBHOOK_URL is set (config guarantees https and a secret), else polling. */
@@ -329,8 +345,8 @@ interface Parts {
   ownLogger: boolean;
   transport: Transport;
   jobs?: JobsHandle;
-  /** The throttled sender shared by the jobs and the bot's bulk sends. */
-  sender: JobContext["sender"];
+  /** The outbox sender's context, shared with the jobs. */
+  delivery: JobContext;
   health: { shutdown(): Promise<void> } | null;
   storage: Storage;
 }
@@ -346,7 +362,9 @@ function shutdown(parts: Parts): { run: () => Promise<void>; done: Promise<void>
       logger.info("Stopping: finishing in-flight updates");
       await transport.stop();
       await jobs?.stop();
-      parts.sender.close();
+      // The send in hand finishes; claimed rows not tried yet go back for the next start.
+      parts.delivery.sender.close();
+      await parts.delivery.state.outboxRun;
       await health?.shutdown();
       storage.kv.kv.close();
       storage.db.close();

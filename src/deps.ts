@@ -1,5 +1,4 @@
 /** What the bot and the jobs need from the outside world; built by the composition root. */
-import type { InlineKeyboardButton } from "grammy/types";
 import type { Db } from "./db/connection.ts";
 import type { Clock } from "./domain/clock.ts";
 import type { AdminBookingsService } from "./services/admin_bookings.ts";
@@ -10,17 +9,7 @@ import type { FunnelService } from "./services/funnel.ts";
 import type { Logger } from "./ops/log.ts";
 import type { LiveBackups } from "./ops/live_restore.ts";
 import type { BotMetrics } from "./ops/metrics.ts";
-import type { Catalogs, Lang, Translate } from "./ui/i18n.ts";
-
-/** One message to a user, written in their language when it is sent. */
-export interface UserMessage {
-  userId: number;
-  render: (t: Translate, lang: Lang) => string;
-  keyboard?: (t: Translate, lang: Lang) => InlineKeyboardButton[][];
-}
-
-/** Sends messages to many users through the flood-limit throttle; resolves to how many arrived. */
-export type BulkSend = (messages: readonly UserMessage[]) => Promise<number>;
+import type { Catalogs } from "./ui/i18n.ts";
 
 /** The services the bot writes through, each bound to the database and the clock. */
 export interface Services {
@@ -31,14 +20,24 @@ export interface Services {
   funnel: FunnelService;
 }
 
+/** The outbox's sender as the bot sees it. */
+export interface OutboxPort {
+  /**
+   * Starts delivering what the outbox holds, in the background, once the current synchronous
+   * work (the change's transaction) is over. The booking engine calls it after every change
+   * that owes messages, so they go out at once rather than at the next tick.
+   */
+  kick(): void;
+  /** Delivers what is owed now and waits for it (at most a few seconds). */
+  deliver(): Promise<void>;
+}
+
 /** The shared dependencies; tests pass their own. */
 export interface BotDeps {
   db: Db;
   clock: Clock;
   bookings: BookingService;
   services: Services;
-  /** Bulk messages (a day's cancellations) go through the jobs' throttled sender. */
-  bulkSend: BulkSend;
   catalogs: Catalogs;
   logger: Logger;
   metrics: BotMetrics;
@@ -46,4 +45,6 @@ export interface BotDeps {
   kv: Deno.Kv;
   /** Backups and restore while running (the owners' Backups screen); absent in some tests. */
   backups?: LiveBackups;
+  /** The outbox sender (set by the composition root; absent: the next job tick delivers). */
+  outbox?: OutboxPort;
 }

@@ -17,6 +17,7 @@ import { DenoKvStorage, initialSession, SESSION_MIGRATIONS } from "./session.ts"
 import { markBlockedUsers } from "../telegram/blocked_users.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
 import { timeUpdates } from "./middleware/update_time.ts";
+import { owedFirst } from "./middleware/owed_first.ts";
 import { startFeature } from "./features/start.ts";
 import { bookingFeature } from "./features/booking.ts";
 import { myBookingsFeature } from "./features/my_bookings.ts";
@@ -127,6 +128,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
 
   bot.use(rateLimit(clock));
   bot.use(sequentialize(sessionKey));
+  bot.use(owedFirst());
   bot.use(session({
     initial: initialSession,
     getSessionKey: sessionKey,

@@ -1,13 +1,14 @@
 /**
- * Queries of the scheduled jobs: what is due, and the claims that make every send happen at
- * most once per booking and kind (also across a crash or a second process on the same file).
+ * Queries of the scheduled jobs: what is due, and the marks that put each per-booking send
+ * into the outbox once per booking and kind (also across a crash or a second process).
  */
 import { audit } from "./audit_repo.ts";
 import { type Booking, BOOKING_SELECT } from "./bookings_repo.ts";
 import { type Db, writeTransaction } from "./connection.ts";
+import { enqueue } from "./outbox_repo.ts";
 import { stmt } from "./statements.ts";
 
-/** The per-booking sends of the jobs, each with its own "sent at" column. */
+/** The per-booking sends of the jobs, each with its own "enqueued at" column. */
 export type BookingSendKind = "reminder_day" | "reminder_hour" | "feedback";
 
 const CLAIM_COLUMN: Record<BookingSendKind, string> = {
@@ -60,41 +61,45 @@ export function feedbackRequestCandidates(db: Db, endedFrom: number, endedTo: nu
   ).all(endedFrom, endedTo, endedFrom - 86_400_000, endedTo) as unknown as Booking[];
 }
 
-/**
- * Claims one send for a booking: sets its "sent at" column to `now` if it is still empty and
- * the booking is still in the expected state at the expected start. True when this caller won
- * the claim and may send; false when it was sent (or claimed) already, or the booking changed.
- */
-export function claimBookingSend(
-  db: Db,
-  bookingId: number,
-  kind: BookingSendKind,
-  expectedStart: number,
-  now: number,
-): boolean {
-  const column = CLAIM_COLUMN[kind];
-  return writeTransaction(db, () =>
-    Number(
-      stmt(
-        db,
-        `UPDATE bookings SET ${column} = ?
-         WHERE id = ? AND ${column} IS NULL AND status = ? AND deleted_at IS NULL
-           AND start_at = ?`,
-      ).run(now, bookingId, CLAIM_STATUS[kind], expectedStart).changes,
-    ) === 1);
+/** One per-booking send a job found due. */
+export interface DueSend {
+  booking: Pick<Booking, "id" | "userId" | "start">;
+  kind: BookingSendKind;
+  /** Not worth sending after this instant. */
+  expiresAt: number;
 }
 
-/** Gives a claim back (the message surely did not reach Telegram), so a later tick retries. */
-export function releaseBookingSend(
-  db: Db,
-  bookingId: number,
-  kind: BookingSendKind,
-  claimedAt: number,
-): void {
-  const column = CLAIM_COLUMN[kind];
-  writeTransaction(db, () => {
-    stmt(db, `UPDATE bookings SET ${column} = NULL WHERE id = ? AND ${column} = ?`)
-      .run(bookingId, claimedAt);
+/**
+ * Puts due sends into the outbox in one transaction: each booking's column for the kind is set
+ * to `now` (if still empty, and the booking still in the expected state at the expected start)
+ * and its outbox row written with it, so a send is enqueued once and never lost. Returns how
+ * many were enqueued (the others were enqueued already, or the booking changed).
+ */
+export function enqueueBookingSends(db: Db, sends: readonly DueSend[], now: number): number {
+  if (sends.length === 0) return 0;
+  return writeTransaction(db, () => {
+    let enqueued = 0;
+    for (const { booking, kind, expiresAt } of sends) {
+      const column = CLAIM_COLUMN[kind];
+      const marked = Number(
+        stmt(
+          db,
+          `UPDATE bookings SET ${column} = ?
+           WHERE id = ? AND ${column} IS NULL AND status = ? AND deleted_at IS NULL
+             AND start_at = ?`,
+        ).run(now, booking.id, CLAIM_STATUS[kind], booking.start).changes,
+      ) === 1;
+      if (!marked) continue;
+      enqueue(db, [{
+        kind,
+        bookingId: booking.id,
+        chatId: booking.userId,
+        payload: { start: booking.start },
+        expiresAt,
+      }], now);
+      enqueued++;
+    }
+    return enqueued;
   });
 }
 

@@ -5,6 +5,7 @@ import type { Config } from "../config.ts";
 import { nativeFetch } from "../telegram/native_fetch.ts";
 import { trackMessages, useHtmlByDefault } from "../telegram/transformers.ts";
 import type { BotDeps } from "../deps.ts";
+import type { Clock } from "../domain/clock.ts";
 import { type Lang, pickLanguage, type Translate, translator } from "../ui/i18n.ts";
 import { getUser } from "../db/users_repo.ts";
 import { markBlockedUsers } from "../telegram/blocked_users.ts";
@@ -20,6 +21,14 @@ export interface JobState {
   backupRetryAt?: number;
   /** The database's change mark at the last backup (see changeMark). */
   backupMark?: string;
+  /** The outbox drain running now (one per context; see outbox.ts). */
+  outboxRun?: Promise<JobResult>;
+  /** Set when a delivery was asked for while a drain ran: it looks once more. */
+  outboxAgain?: boolean;
+  /** While set (a restore swaps the database), no drain starts; kicks wait for the resume. */
+  outboxPaused?: boolean;
+  /** The bot's username (the .ics uid); asked from Telegram once when not given. */
+  botUsername?: string;
 }
 
 /** Everything a job run needs. */
@@ -81,6 +90,13 @@ export interface JobContextOptions {
   track?: boolean;
   /** The sender's sleep; default real timers. Tests advance their FakeClock instead. */
   sleep?: Sleep;
+  /**
+   * The clock of the sender's throttle; default deps.clock. The bot passes the system clock:
+   * Telegram's limits run in real time even when a test's business clock stands still.
+   */
+  senderClock?: Clock;
+  /** The bot's username, when known (the .ics uid); otherwise asked with getMe. */
+  botUsername?: string;
 }
 
 /** Builds the context the jobs run in, with the throttled sender. */
@@ -93,12 +109,12 @@ export function createJobContext(options: JobContextOptions): JobContext {
   }
   // A 403 is marked by the API transformer (markBlockedUsers); marked users are skipped here.
   const sender = new ThrottledSender({
-    clock: deps.clock,
+    clock: options.senderClock ?? deps.clock,
     sleep: options.sleep,
     logger: deps.logger,
     isBlocked: (chatId) => chatId > 0 && isUserBlocked(deps.db, chatId),
   });
-  return { config, deps, api, sender, state: {} };
+  return { config, deps, api, sender, state: { botUsername: options.botUsername } };
 }
 
 /** The language and translate function for messages to `userId`. */
@@ -128,20 +144,6 @@ export function sendHtml(
         ...(inlineKeyboard ? { reply_markup: { inline_keyboard: inlineKeyboard } } : {}),
       }),
   );
-}
-
-/**
- * Sends an HTML message to a user in their language through the throttled sender, with an
- * optional inline keyboard built in the same language.
- */
-export function sendToUserThrottled(
-  ctx: JobContext,
-  userId: number,
-  render: (t: Translate, lang: Lang) => string,
-  keyboard?: (t: Translate, lang: Lang) => InlineKeyboardButton[][],
-): Promise<Delivery<Message.TextMessage>> {
-  const { t, lang } = languageOf(ctx.deps, userId);
-  return sendHtml(ctx, userId, render(t, lang), keyboard?.(t, lang));
 }
 
 /**

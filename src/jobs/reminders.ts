@@ -12,17 +12,14 @@
  * - One hour before: due from start - 60 min until the start; not for a booking made inside
  *   that hour.
  */
-import type { InlineKeyboardButton } from "grammy/types";
-import { cb } from "../ui/callback_data.ts";
-import { formatDate, formatTime } from "../ui/format.ts";
-import type { Lang, Translate } from "../ui/i18n.ts";
-import { button } from "../ui/buttons.ts";
 import type { Booking } from "../db/bookings_repo.ts";
-import { dayReminderCandidates, hourReminderCandidates } from "../db/jobs_repo.ts";
-import { listActiveStaff } from "../db/staff_repo.ts";
+import {
+  dayReminderCandidates,
+  enqueueBookingSends,
+  hourReminderCandidates,
+} from "../db/jobs_repo.ts";
 import { dayBounds, localDate } from "../domain/time.ts";
-import { claimAndSend, count } from "./claimed_send.ts";
-import { emptyResult, type JobContext, type JobResult } from "./context.ts";
+import { emptyResult, isBlocked, type JobContext, type JobResult } from "./context.ts";
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -60,43 +57,8 @@ export function isHourReminderDue(b: Pick<Booking, "start" | "createdAt">, now: 
   return now >= at && now < b.start && b.createdAt < at;
 }
 
-/** Service, date, time (and staff when there are several) of a visit, as HTML lines. */
-export function visitDetails(
-  b: Booking,
-  t: Translate,
-  lang: Lang,
-  timeZone: string,
-  showStaff: boolean,
-): string {
-  const lines = [
-    t("booking.card_service", { service: b.serviceName }),
-    t("booking.card_date", { date: formatDate(b.start, lang, timeZone) }),
-    t("booking.card_time", {
-      start: formatTime(b.start, timeZone),
-      end: formatTime(b.end, timeZone),
-    }),
-  ];
-  if (showStaff) lines.push(t("booking.card_staff", { staff: b.staffName }));
-  return lines.join("\n");
-}
-
-/** The buttons under a reminder. */
-export function reminderButtons(bookingId: number, t: Translate): InlineKeyboardButton[][] {
-  return [
-    [button(t("jobs.coming_button"), cb.coming.pack({ id: bookingId }))],
-    [
-      button(t("my.reschedule_button"), cb.reschedule.pack({ id: bookingId })),
-      button(t("my.cancel_button"), cb.cancelAsk.pack({ id: bookingId })),
-    ],
-  ];
-}
-
-function showStaff(ctx: JobContext): boolean {
-  return listActiveStaff(ctx.deps.db).length > 1;
-}
-
-/** Sends the due day-before reminders. */
-export async function runDayReminders(ctx: JobContext): Promise<JobResult> {
+/** Puts the due day-before reminders into the outbox. */
+export function runDayReminders(ctx: JobContext): Promise<JobResult> {
   const { db, clock } = ctx.deps;
   const { timeZone, reminderDayBeforeHour } = ctx.config;
   const now = clock.now();
@@ -105,52 +67,34 @@ export async function runDayReminders(ctx: JobContext): Promise<JobResult> {
   const [, endOfTomorrow] = dayBounds(today.add({ days: 1 }), timeZone);
   const due = dayReminderCandidates(db, now + DAY_REMINDER_MIN_LEAD_MS, endOfTomorrow)
     .filter((b) => isDayReminderDue(b, now, reminderDayBeforeHour, timeZone));
-  return await sendReminders(ctx, due, "day", (b, t, lang, staff) => {
-    const isToday = localDate(b.start, timeZone).equals(localDate(clock.now(), timeZone));
-    return t(isToday ? "jobs.reminder_day_today" : "jobs.reminder_day_tomorrow", {
-      time: formatTime(b.start, timeZone),
-      detailsHtml: visitDetails(b, t, lang, timeZone, staff),
-    });
-  });
+  return Promise.resolve(
+    enqueueReminders(ctx, due, "reminder_day", (b) => b.start - DAY_REMINDER_MIN_LEAD_MS),
+  );
 }
 
-/** Sends the due one-hour reminders. */
-export async function runHourReminders(ctx: JobContext): Promise<JobResult> {
-  const { db, clock } = ctx.deps;
-  const { timeZone } = ctx.config;
-  const now = clock.now();
-  const due = hourReminderCandidates(db, now, now + HOUR_REMINDER_LEAD_MS)
+/** Puts the due one-hour reminders into the outbox. */
+export function runHourReminders(ctx: JobContext): Promise<JobResult> {
+  const now = ctx.deps.clock.now();
+  const due = hourReminderCandidates(ctx.deps.db, now, now + HOUR_REMINDER_LEAD_MS)
     .filter((b) => isHourReminderDue(b, now));
-  return await sendReminders(ctx, due, "hour", (b, t, lang, staff) =>
-    t("jobs.reminder_hour", {
-      time: formatTime(b.start, timeZone),
-      detailsHtml: visitDetails(b, t, lang, timeZone, staff),
-    }));
+  return Promise.resolve(enqueueReminders(ctx, due, "reminder_hour", (b) => b.start));
 }
 
-/** Claims and sends one reminder of `kind` per due booking, with the three buttons. */
-async function sendReminders(
+/**
+ * Enqueues one reminder of `kind` per due booking, in one transaction that marks them (the
+ * outbox job of the same tick sends them). A user who blocked the bot is left unmarked: if
+ * they come back, a still-due reminder goes out.
+ */
+function enqueueReminders(
   ctx: JobContext,
   due: Booking[],
-  kind: "day" | "hour",
-  render: (b: Booking, t: Translate, lang: Lang, showStaff: boolean) => string,
-): Promise<JobResult> {
-  const result = { ...emptyResult(), due: due.length };
-  if (due.length === 0) return result;
-  const staff = showStaff(ctx);
-  for (const b of due) {
-    if (ctx.sender.signal.aborted) break;
-    const outcome = await claimAndSend(
-      ctx,
-      b,
-      kind === "day" ? "reminder_day" : "reminder_hour",
-      (t, lang) => render(b, t, lang, staff),
-      (t) => reminderButtons(b.id, t),
-    );
-    if (outcome === "sent") ctx.deps.metrics.remindersSentTotal.inc({ kind });
-    count(result, outcome);
-  }
-  return result;
+  kind: "reminder_day" | "reminder_hour",
+  expiresAt: (b: Booking) => number,
+): JobResult {
+  const reachable = due.filter((b) => !isBlocked(ctx.deps, b.userId));
+  const sends = reachable.map((booking) => ({ booking, kind, expiresAt: expiresAt(booking) }));
+  const done = enqueueBookingSends(ctx.deps.db, sends, ctx.deps.clock.now());
+  return { ...emptyResult(), due: due.length, done, skipped: due.length - done };
 }
 
 /** Both reminder kinds: the one-hour ones first, they are the more urgent. */

@@ -20,16 +20,21 @@ import {
   type JobResult,
 } from "./context.ts";
 import { runFeedbackRequests } from "./feedback_requests.ts";
+import { runOutbox } from "./outbox.ts";
 import { runReminders } from "./reminders.ts";
 import type { Sleep } from "./sender.ts";
 
 export { createJobContext, type JobContext, type JobResult };
 
-/** The jobs, in the order a tick runs them (completion first: feedback needs it). */
+/**
+ * The jobs, in the order a tick runs them (completion first: feedback needs it; the outbox
+ * after the jobs that enqueue, so their messages leave in the same tick).
+ */
 export const JOBS = {
   completion: runCompletion,
   reminders: runReminders,
   feedback: runFeedbackRequests,
+  outbox: runOutbox,
   agenda: runAgenda,
   cleanup: runCleanup,
   backup: runBackup,
@@ -127,7 +132,7 @@ export interface StartJobsOptions {
   scheduler?: TickScheduler;
   /** The sender's sleep; default real timers. */
   sleep?: Sleep;
-  /** A context built already (its sender shared with the bot's bulk sends); default a new one. */
+  /** The job context to run in (the bot shares its outbox sender and throttle); default a new one. */
   context?: JobContext;
 }
 

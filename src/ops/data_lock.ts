@@ -22,6 +22,8 @@ export interface DataDirLock {
    * while another process holds it. The lock is shared again afterwards.
    */
   exclusively<T>(fn: () => Promise<T>): Promise<T>;
+  /** A bot's lock: whether no other process held the folder when it was taken. */
+  alone?: boolean;
 }
 
 /** `restore` (or another exclusive user) found a bot running on the same data folder. */
@@ -100,10 +102,12 @@ function held(file: Deno.FsFile, path: string, created: boolean, dataDir: string
 export async function lockDataDirForBot(dataDir: string): Promise<DataDirLock> {
   const { file, created } = openLockFile(dataDir);
   try {
-    await file.lock(false);
+    // Exclusive for a moment first: if that works, no other bot (or restore) is running.
+    const alone = file.tryLockSync(true);
+    await file.lock(false); // shared (converts the exclusive lock when we had it)
     // Only the pid for the message; truncation is harmless to the lock itself.
     Deno.writeTextFileSync(join(dataDir, LOCK_FILE), `pid ${Deno.pid}\n`);
-    return held(file, join(dataDir, LOCK_FILE), created, dataDir);
+    return { ...held(file, join(dataDir, LOCK_FILE), created, dataDir), alone };
   } catch (error) {
     file.close();
     throw error;

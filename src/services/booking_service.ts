@@ -32,6 +32,7 @@ import { getRules, listBreaks, listDaysOff, listWorkingHours } from "../db/sched
 import { getService, type Service } from "../db/services_repo.ts";
 import { getStaff, listActiveStaff } from "../db/staff_repo.ts";
 import { rememberContact } from "../db/users_repo.ts";
+import { type BookingChange, oweMessages } from "./owed_messages.ts";
 
 /** Why a booking operation was refused; each code is a key in the locale catalogs. */
 export type BookingErrorCode =
@@ -81,17 +82,42 @@ function isSqliteSlotTaken(error: unknown): boolean {
   return error instanceof Error && /slot_taken/.test(error.message);
 }
 
+/** How the engine treats the messages its changes owe. */
+export interface OwedMessagesOptions {
+  /**
+   * Called after a change wrote messages to the outbox (the composition root passes the
+   * outbox sender's kick, which starts delivering once the transaction has committed).
+   */
+  onOwed?: () => void;
+  /** Changes owe no messages: for fixtures and imports of bookings made elsewhere. */
+  silent?: boolean;
+}
+
 /** The booking engine bound to one database, clock and time zone. */
 export class BookingService {
   constructor(
     readonly db: Db,
     readonly clock: Clock,
     readonly timeZone: string,
+    readonly messages: OwedMessagesOptions = {},
   ) {}
+
+  /** Writes the messages a change owes, unless silent, and tells the outbox sender. */
+  private owe(change: BookingChange, now: number): void {
+    if (this.messages.silent) return;
+    if (oweMessages(this.db, change, now) > 0) this.messages.onOwed?.();
+  }
 
   /** Writes an audit record about a booking (inside the caller's transaction). */
   private auditBooking(bookingId: number, entry: Omit<AuditEntry, "entity" | "entityId">): void {
     audit(this.db, { ...entry, entity: "booking", entityId: bookingId });
+  }
+
+  /** Writes the messages an update of a booking owes (inside the caller's transaction). */
+  private oweUpdate(before: Booking, actor: Actor, now: number): Booking {
+    const after = getBooking(this.db, before.id)!;
+    this.owe({ type: "updated", before, after, actor }, now);
+    return after;
   }
 
   /** The current booking rules. */
@@ -288,7 +314,10 @@ export class BookingService {
             phone: phone.value,
           },
         });
-        return getBooking(this.db, id)!;
+        const booking = getBooking(this.db, id)!;
+        const actorId = input.actorId ?? input.userId;
+        this.owe({ type: "created", booking, actorId }, now);
+        return booking;
       });
     } catch (error) {
       if (isSqliteSlotTaken(error)) throw new BookingError("slot_taken");
@@ -363,7 +392,7 @@ export class BookingService {
         oldValue: booking.status,
         newValue: reason ? `cancelled: ${reason}` : "cancelled",
       });
-      return getBooking(this.db, booking.id)!;
+      return this.oweUpdate(booking, actor, now);
     });
   }
 
@@ -413,7 +442,7 @@ export class BookingService {
         log("staff_id", booking.staffId, staffId);
         log("service_id", booking.serviceId, service.id);
         log("price_minor", booking.priceMinor, changes.priceMinor);
-        return getBooking(this.db, booking.id)!;
+        return this.oweUpdate(booking, actor, now);
       });
     } catch (error) {
       if (isSqliteSlotTaken(error)) throw new BookingError("slot_taken");
@@ -466,7 +495,7 @@ export class BookingService {
           now,
         );
       }
-      return getBooking(this.db, booking.id)!;
+      return this.oweUpdate(booking, actor, now);
     });
   }
 
@@ -491,7 +520,7 @@ export class BookingService {
           oldValue: booking.status,
           newValue: status,
         });
-        return getBooking(this.db, booking.id)!;
+        return this.oweUpdate(booking, { ...actor, isAdmin: true }, now);
       });
     } catch (error) {
       if (isSqliteSlotTaken(error)) throw new BookingError("slot_taken");

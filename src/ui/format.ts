@@ -114,6 +114,18 @@ export function formatPrice(priceMinor: number, lang: Lang, currency = "RUB"): s
   ).format(priceMinor / 100);
 }
 
+/** Service, date and time of a visit, as HTML lines. */
+export function visitLines(b: Booking, t: Translate, lang: Lang, timeZone: string): string[] {
+  return [
+    t("booking.card_service", { service: b.serviceName }),
+    t("booking.card_date", { date: formatDate(b.start, lang, timeZone) }),
+    t("booking.card_time", {
+      start: formatTime(b.start, timeZone),
+      end: formatTime(b.end, timeZone),
+    }),
+  ];
+}
+
 /** The details of a booking as an HTML block. */
 export function bookingCard(
   b: Booking,
@@ -123,12 +135,7 @@ export function bookingCard(
   options: { showStaff: boolean },
 ): string {
   const lines = [
-    t("booking.card_service", { service: b.serviceName }),
-    t("booking.card_date", { date: formatDate(b.start, lang, timeZone) }),
-    t("booking.card_time", {
-      start: formatTime(b.start, timeZone),
-      end: formatTime(b.end, timeZone),
-    }),
+    ...visitLines(b, t, lang, timeZone),
     t("booking.card_duration", { minutes: b.durationMinutes }),
   ];
   if (options.showStaff) lines.push(t("booking.card_staff", { staff: b.staffName }));

@@ -57,7 +57,11 @@ Deno.test("e2e: a Ukrainian client (language_code uk) completes a booking readin
     const sent = oksana.messages();
     assert.ok(sent.some((x) => x.text?.includes("🎉 <b>Вас записано!</b>")), "confirmation");
     const ics = sent.find((x) => x.kind === "document");
-    assert.equal(ics?.caption, "📎 Додайте до свого календаря");
+    // The .ics comes from the outbox with the confirmation in its caption.
+    assert.equal(
+      ics?.caption,
+      "✅ Запис №1: Haircut, ср, 2 грудня 2026 р. 10:00\n📎 Додайте його до свого календаря",
+    );
     assert.match(new TextDecoder().decode(ics!.document!.bytes), /Запис №1/);
     const booking = getBooking(t.running.deps.db, 1)!;
     assert.equal(booking.status, "active");

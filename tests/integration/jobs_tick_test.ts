@@ -21,7 +21,9 @@ import { createBotMetrics } from "../../src/ops/metrics.ts";
 import { BookingService } from "../../src/services/booking_service.ts";
 import type { JobDeps } from "../../src/jobs/context.ts";
 import { JOB_NAMES, runJobOnce } from "../../src/jobs/run_once.ts";
-import { createJobContext, runTick, startJobs } from "../../src/jobs/scheduler.ts";
+import { createJobContext, runJob, runTick, startJobs } from "../../src/jobs/scheduler.ts";
+import { claimDue, outboxOfBooking } from "../../src/db/outbox_repo.ts";
+import { OUTBOX_LEASE_MS } from "../../src/jobs/outbox.ts";
 import { FakeBotApi } from "../support/fake_bot_api.ts";
 import { CatalogService } from "../../src/services/catalog_service.ts";
 import { ScheduleService } from "../../src/services/schedule_service.ts";
@@ -232,35 +234,62 @@ Deno.test("jobs: the one-hour reminder, once, in the user's language", async () 
   }
 });
 
-Deno.test("jobs: a crash between claim and send loses at most that one message", async () => {
+Deno.test("jobs: a sender that died after its claim: the row goes out when the lease runs out, once", async () => {
   const f = await setup({ now: "2026-12-01T07:00:00Z" });
   try {
     const service = addService(f.db);
     addUser(f.db, 301);
     addUser(f.db, 302);
     const first = book(f.db, service, 301, "2026-12-02T09:00:00Z");
-    const second = book(f.db, service, 302, "2026-12-02T11:00:00Z");
+    book(f.db, service, 302, "2026-12-02T11:00:00Z");
+    await runJob(f.ctx, "reminders");
+    assert.equal(f.fake.callsOf("sendMessage").length, 0, "enqueued, not sent yet");
+    // Another sender claims the first row and dies (kill -9) before marking it.
+    const [claimed] = claimDue(f.db, f.clock.now(), OUTBOX_LEASE_MS, 1);
+    assert.equal(claimed.bookingId, first);
+
+    await f.tick();
+    assert.equal(f.sent(301).length, 0, "leased by the dead sender");
+    assert.equal(f.sent(302).length, 1);
+    f.clock.advance(OUTBOX_LEASE_MS);
+    await f.tick();
+    assert.equal(f.sent(301).length, 1, "owed, so delivered after the lease ran out");
+    f.clock.advance(MINUTE);
+    await f.tick();
+    assert.deepEqual([f.sent(301).length, f.sent(302).length], [1, 1], "each once");
+    assert.deepEqual(outboxOfBooking(f.db, first).map((r) => [r.outcome, r.attempts]), [
+      ["sent", 2],
+    ]);
+  } finally {
+    await f.close();
+  }
+});
+
+Deno.test("jobs: a bug while sending one row does not stop the others; that row is retried", async () => {
+  const f = await setup({ now: "2026-12-01T07:00:00Z" });
+  try {
+    const service = addService(f.db);
+    addUser(f.db, 303);
+    addUser(f.db, 304);
+    book(f.db, service, 303, "2026-12-02T09:00:00Z");
+    book(f.db, service, 304, "2026-12-02T11:00:00Z");
     let crash = true;
     f.api.config.use((prev, method, payload, signal) => {
       if (crash && method === "sendMessage") {
         crash = false;
-        throw new Error("simulated crash after the claim, before the request");
+        throw new Error("simulated bug after the claim, before the request");
       }
       return prev(method, payload, signal);
     });
     const report = await f.tick();
-    assert.match(report.reminders?.error ?? "", /simulated crash/);
-    assert.ok(getBooking(f.db, first)!.reminderDaySentAt !== null, "claimed before the crash");
-    assert.equal(getBooking(f.db, second)!.reminderDaySentAt, null, "not reached");
-    assert.equal(f.fake.callsOf("sendMessage").length, 0);
-
-    // "Restart": a new tick. The claimed message is not sent again (at most once); the rest is.
+    assert.equal(report.outbox?.failed, 1);
+    assert.equal(f.sent(303).length, 0);
+    assert.equal(f.sent(304).length, 1);
     f.clock.advance(MINUTE);
     await f.tick();
     f.clock.advance(MINUTE);
     await f.tick();
-    assert.equal(f.sent(301).length, 0, "the crashed one is lost, never duplicated");
-    assert.equal(f.sent(302).length, 1);
+    assert.deepEqual([f.sent(303).length, f.sent(304).length], [1, 1]);
   } finally {
     await f.close();
   }
@@ -276,7 +305,9 @@ Deno.test("jobs: Telegram 5xx until giving up releases the claim; the next tick 
     await f.tick();
     assert.deepEqual(f.sleeps.filter((ms) => ms >= 2000), [2000, 4000, 8000, 16000]);
     assert.equal(f.sent(311).length, 0);
-    assert.equal(getBooking(f.db, id)!.reminderDaySentAt, null, "claim given back");
+    assert.ok(getBooking(f.db, id)!.reminderDaySentAt !== null, "enqueued once");
+    const [row] = outboxOfBooking(f.db, id);
+    assert.deepEqual([row.outcome, row.leasedUntil], [null, null], "given back, still owed");
     f.fake.resetFaults();
     f.clock.advance(MINUTE);
     await f.tick();
@@ -587,7 +618,6 @@ Deno.test("jobs: startJobs catches up at once, never overlaps ticks, stops clean
         schedule: new ScheduleService(f.db, f.clock, "Europe/Moscow"),
         funnel: new FunnelService(f.db, f.clock, "Europe/Moscow"),
       },
-      bulkSend: () => Promise.resolve(0),
       kv,
     };
     let scheduled: (() => Promise<void>) | undefined;

@@ -8,6 +8,7 @@ import { type RunningBot, startBot } from "../../src/app.ts";
 import { FakeClock } from "../../src/domain/clock.ts";
 import { type Logger, nullLogger } from "../../src/ops/log.ts";
 import { loadDemoData } from "../../src/services/demo_data.ts";
+import { BookingService } from "../../src/services/booking_service.ts";
 import { FakeBotApi } from "./fake_bot_api.ts";
 
 /** A running test bot. */
@@ -39,6 +40,29 @@ export interface TestBotOptions {
   fake?: FakeBotApi;
   /** A logger to inspect (default: silent). */
   logger?: Logger;
+  /**
+   * Bookings the test makes through `running.deps.bookings` owe messages like the bot's own
+   * (confirmation, admins' notices). Default false: they are fixtures, made quietly.
+   */
+  owedMessages?: boolean;
+}
+
+/**
+ * The running bot as tests see it: `deps.bookings` is an engine on the same database that,
+ * unless `owed`, writes no outbox rows, so bookings a test sets up directly are fixtures (as
+ * before the outbox existed), not changes someone must be told about. The bot's handlers use
+ * their own engine, which always does.
+ */
+function fixtureEngine(running: RunningBot, owed: boolean): RunningBot {
+  if (owed) return running;
+  const { db, clock, bookings } = running.deps;
+  return {
+    ...running,
+    deps: {
+      ...running.deps,
+      bookings: new BookingService(db, clock, bookings.timeZone, { silent: true }),
+    },
+  };
 }
 
 /** 09:00 Moscow on Tuesday 1 December 2026. */
@@ -58,13 +82,16 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     ...options.env,
   });
   const clock = new FakeClock(Date.parse(options.now ?? DEFAULT_NOW));
-  const start = () =>
-    startBot(config, {
-      clock,
-      logger: options.logger ?? nullLogger,
-      noSignals: true,
-      noJobs: true,
-    });
+  const start = async () =>
+    fixtureEngine(
+      await startBot(config, {
+        clock,
+        logger: options.logger ?? nullLogger,
+        noSignals: true,
+        noJobs: true,
+      }),
+      options.owedMessages ?? false,
+    );
   let running = await start();
   if (options.demoData ?? true) loadDemoData(running.deps.db, clock.now());
   const bot: TestBot = {

@@ -7,7 +7,7 @@ import {
   presetPeriod,
   samePeriod,
 } from "../../src/domain/period_presets.ts";
-import { loadCatalogs, translator } from "../../src/ui/i18n.ts";
+import { type Lang, loadCatalogs, type Translate, translator } from "../../src/ui/i18n.ts";
 import { paginate } from "../../src/ui/paging.ts";
 import {
   bookingButton,
@@ -16,11 +16,7 @@ import {
   dayMonth,
   periodText,
 } from "../../src/bot/features/admin/bookings/views.ts";
-import {
-  cancelledNotice,
-  changedNotice,
-  describeChanges,
-} from "../../src/bot/features/admin/bookings/client_notice.ts";
+import { describeChanges, renderNotice } from "../../src/ui/notices.ts";
 import { exportLabels } from "../../src/bot/features/admin/bookings/export.ts";
 import { abCb } from "../../src/bot/features/admin/bookings/codecs.ts";
 
@@ -132,20 +128,27 @@ Deno.test("client notices: what changed, in the client's language, with the way 
   assert.match(lines[0], /11:00<\/b>$/);
   assert.match(lines[1], /\+79161234567 → <b>\+7900<\/b>/);
   assert.deepEqual(describeChanges(before, before, ru, "ru", TZ), []);
-  const changed = changedNotice(before, after, TZ, false);
-  assert.equal(changed.userId, 101);
-  assert.match(changed.render(en, "en"), /changed your booking #7/i);
-  assert.equal(changed.keyboard!(en, "en")[0][0].text, en("admin_bookings.client_btn_open"));
-  const cancelled = cancelledNotice(
+  const env = (t: Translate, lang: Lang, showStaff = false) => ({
+    t,
+    lang,
+    timeZone: TZ,
+    showStaff,
+    now: before.start - 86_400_000,
+    botUsername: "test_bot",
+  });
+  const changed = renderNotice("client_changed", { ...before }, after, env(en, "en"))!;
+  assert.match(changed.text, /changed your booking #7/i);
+  assert.equal(changed.buttons![0][0].text, en("admin_bookings.client_btn_open"));
+  const cancelled = renderNotice(
+    "client_cancelled",
+    {},
     booking({ status: "cancelled", cancelReason: "Болезнь" }),
-    TZ,
-    true,
-  );
-  const text = cancelled.render(ru, "ru");
-  assert.match(text, /Администратор отменил вашу запись №7/);
-  assert.match(text, /Болезнь/);
-  assert.match(text, /Мария/, "the master is named when masters are shown");
-  assert.equal(cancelled.keyboard!(ru, "ru")[0][0].text, "📅 Записаться снова");
+    env(ru, "ru", true),
+  )!;
+  assert.match(cancelled.text, /Администратор отменил вашу запись №7/);
+  assert.match(cancelled.text, /Болезнь/);
+  assert.match(cancelled.text, /Мария/, "the master is named when masters are shown");
+  assert.equal(cancelled.buttons![0][0].text, "📅 Записаться снова");
 });
 
 Deno.test("export labels: thirteen column titles and status words in the admin's language", () => {

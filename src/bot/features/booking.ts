@@ -2,12 +2,11 @@
  * The booking dialog: service -> master (when several) -> calendar -> slot -> name ->
  * phone -> summary -> confirm. Also used to move an existing booking to a new slot.
  */
-import { Composer, InputFile, Keyboard } from "grammy";
+import { Composer, Keyboard } from "grammy";
 import { getService, listBookableServices, type Service } from "../../db/services_repo.ts";
 import { listActiveStaff } from "../../db/staff_repo.ts";
 import { getUser } from "../../db/users_repo.ts";
 import { FUNNEL_STEPS, type FunnelStep } from "../../domain/funnel.ts";
-import { icsEvent } from "../../domain/ics.ts";
 import { localDate } from "../../domain/time.ts";
 import { validateName, validatePhone } from "../../domain/validation.ts";
 import { BookingError, type StaffChoice } from "../../services/booking_service.ts";
@@ -22,7 +21,6 @@ import {
   formatTime,
   weekdayNames,
 } from "../../ui/format.ts";
-import { notifyAdmins } from "../notify.ts";
 import { ack, backCancelRow, button, type Buttons, menuRow, show } from "../ui.ts";
 import { initialSession } from "../session.ts";
 
@@ -279,25 +277,6 @@ async function showSummary(ctx: BotContext, fresh = false): Promise<void> {
   ], { fresh });
 }
 
-/** The .ics attachment for a booking. */
-export function icsFile(ctx: BotContext, b: Booking): InputFile {
-  const ics = icsEvent({
-    uid: `booking-${b.id}@${ctx.me.username}`,
-    start: b.start,
-    end: b.end,
-    summary: b.serviceName,
-    description: [
-      ctx.t("booking.ics_description", { id: b.id }),
-      // The price as booked, so the calendar keeps what the client agreed to.
-      ...(b.priceMinor === null
-        ? []
-        : [ctx.t("booking.card_price", { price: formatPrice(b.priceMinor, ctx.lang) })]),
-    ].join("\n"),
-    stamp: ctx.deps.clock.now(),
-  });
-  return new InputFile(new TextEncoder().encode(ics), `booking-${b.id}.ics`);
-}
-
 async function confirm(ctx: BotContext): Promise<void> {
   const d = ctx.session.draft;
   if (ctx.session.step !== "confirm" || d.start === undefined || d.serviceId === undefined) {
@@ -309,7 +288,6 @@ async function confirm(ctx: BotContext): Promise<void> {
   let booking: Booking;
   try {
     if (d.rescheduleId) {
-      const before = bookings.bookingFor(d.rescheduleId, { userId: ctx.from!.id, isAdmin: false });
       booking = bookings.rescheduleBooking(
         d.rescheduleId,
         { userId: ctx.from!.id, isAdmin: false },
@@ -321,14 +299,6 @@ async function confirm(ctx: BotContext): Promise<void> {
       await ack(ctx);
       ctx.deps.logger.info("Booking moved", { bookingId: booking.id, userId: ctx.from!.id });
       await show(ctx, `${ctx.t("booking.rescheduled")}\n\n${card(ctx, booking)}`, [menuRow(ctx)]);
-      await notifyAdmins(ctx.api, ctx.deps, (t, lang) =>
-        t("admin_notify.moved", {
-          id: booking.id,
-          name: booking.clientName,
-          service: booking.serviceName,
-          from: `${formatDate(before.start, lang, tz)} ${formatTime(before.start, tz)}`,
-          to: `${formatDate(booking.start, lang, tz)} ${formatTime(booking.start, tz)}`,
-        }));
     } else {
       booking = bookings.createBooking({
         userId: ctx.from!.id,
@@ -346,15 +316,6 @@ async function confirm(ctx: BotContext): Promise<void> {
         [button(ctx.t("common.menu_my"), cb.myList.pack({ kind: "up", page: 0 }))],
         menuRow(ctx),
       ]);
-      await ctx.replyWithDocument(icsFile(ctx, booking), { caption: ctx.t("booking.ics_caption") });
-      await notifyAdmins(ctx.api, ctx.deps, (t, lang) =>
-        t("admin_notify.created", {
-          id: booking.id,
-          name: booking.clientName,
-          phone: booking.phone,
-          service: booking.serviceName,
-          when: `${formatDate(booking.start, lang, tz)} ${formatTime(booking.start, tz)}`,
-        }));
     }
     ctx.session = initialSession();
   } catch (error) {

@@ -10,7 +10,6 @@ import { type CallbackCodec, cb } from "../../ui/callback_data.ts";
 import type { BotContext } from "../context.ts";
 import { bookingCard, formatDate, formatTime, statusIcon } from "../../ui/format.ts";
 import { escapeHtml } from "../../ui/i18n.ts";
-import { notifyAdmins } from "../notify.ts";
 import { initialSession } from "../session.ts";
 import { ack, button, type Buttons, menuRow, show } from "../ui.ts";
 import { showCalendar, showsStaff, startBooking, startReschedule } from "./booking.ts";
@@ -224,14 +223,6 @@ onOwnBooking(cb.cancelDo, async (ctx, b) => {
     ctx.deps.logger.info("Booking cancelled by client", { bookingId: b.id, userId: ctx.from!.id });
     await ack(ctx, ctx.t("my.cancelled_toast"));
     await showBooking(ctx, cancelled, ctx.t("my.cancelled"));
-    const tz = ctx.config.timeZone;
-    await notifyAdmins(ctx.api, ctx.deps, (t, lang) =>
-      t("admin_notify.cancelled", {
-        id: b.id,
-        name: b.clientName,
-        service: b.serviceName,
-        when: `${formatDate(b.start, lang, tz)} ${formatTime(b.start, tz)}`,
-      }));
   } catch (error) {
     if (!(error instanceof BookingError)) throw error;
     await ack(ctx);
@@ -271,7 +262,6 @@ myBookingsFeature.on("message:text", async (ctx, next) => {
   }
   const id = ctx.session.editBookingId ?? 0;
   try {
-    const before = ctx.deps.bookings.bookingFor(id, actor(ctx));
     const updated = ctx.deps.bookings.updateContact(
       id,
       actor(ctx),
@@ -284,12 +274,6 @@ myBookingsFeature.on("message:text", async (ctx, next) => {
       field: step,
     });
     await showBooking(ctx, updated, ctx.t("my.contact_updated"));
-    await notifyAdmins(ctx.api, ctx.deps, (t) =>
-      t("admin_notify.contact_changed", {
-        id,
-        oldValue: step === "edit_name" ? before.clientName : before.phone,
-        newValue: step === "edit_name" ? updated.clientName : updated.phone,
-      }));
   } catch (error) {
     if (!(error instanceof BookingError)) throw error;
     if (["name_length", "name_chars", "phone_format"].includes(error.code)) {

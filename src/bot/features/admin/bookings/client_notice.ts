@@ -1,103 +1,33 @@
 /**
- * Telling the client what an admin did to their booking. Each notice is a `UserMessage` built
- * by a small pure function, and sent by one small function, so the sending can move to an
- * outbox without touching the screens.
+ * Telling the client what an admin did to their booking. The booking engine writes the notice
+ * to the outbox in the same transaction as the change (rendered by src/ui/notices.ts when it is
+ * sent); the screens here deliver it at once and say whether the client was told.
  */
 import type { Booking } from "../../../../db/bookings_repo.ts";
-import { staffVisibleToClients } from "../../../../db/staff_repo.ts";
-import type { UserMessage } from "../../../../deps.ts";
-import { button } from "../../../../ui/buttons.ts";
-import { cb } from "../../../../ui/callback_data.ts";
-import { bookingCard, formatWhen } from "../../../../ui/format.ts";
-import type { Lang, Translate } from "../../../../ui/i18n.ts";
+import { getUser } from "../../../../db/users_repo.ts";
 import type { BotContext } from "../../../context.ts";
-import { sendToUser, userLanguage } from "../../../notify.ts";
-import { tz } from "./screen.ts";
-import { statusWord } from "./views.ts";
 
-/** The fields whose change the client is told about. */
-type ChangeField = "when" | "service" | "staff" | "name" | "phone" | "status";
+export { describeChanges } from "../../../../ui/notices.ts";
 
-/** The lines "what: old → new" for everything that differs, in one language. */
-export function describeChanges(
-  before: Booking,
-  after: Booking,
-  t: Translate,
-  lang: Lang,
-  timeZone: string,
-): string[] {
-  const lines: string[] = [];
-  const add = (key: ChangeField, oldValue: string, newValue: string) => {
-    if (oldValue !== newValue) {
-      lines.push(t(`admin_bookings.change_${key}`, { old: oldValue, new: newValue }));
-    }
-  };
-  add("when", formatWhen(before.start, lang, timeZone), formatWhen(after.start, lang, timeZone));
-  add("service", before.serviceName, after.serviceName);
-  add("staff", before.staffName, after.staffName);
-  add("name", before.clientName, after.clientName);
-  add("phone", before.phone, after.phone);
-  add("status", statusWord(t, before.status), statusWord(t, after.status));
-  return lines;
+/** Whether the client can still be told (not marked as having blocked the bot). */
+function reachable(ctx: BotContext, userId: number): boolean {
+  return !getUser(ctx.deps.db, userId)?.blockedAt;
 }
 
-/** The notice "an admin changed your booking": what changed, the card, a button to open it. */
-export function changedNotice(
-  before: Booking,
-  after: Booking,
-  timeZone: string,
-  showStaff: boolean,
-): UserMessage {
-  return {
-    userId: after.userId,
-    render: (t, lang) =>
-      t("admin_bookings.client_changed", {
-        id: after.id,
-        changesHtml: describeChanges(before, after, t, lang, timeZone).join("\n"),
-        cardHtml: bookingCard(after, t, lang, timeZone, { showStaff }),
-      }),
-    keyboard: (t) => [[
-      button(t("admin_bookings.client_btn_open"), cb.myBooking.pack({ id: after.id })),
-    ]],
-  };
+/** Delivers what the change owes the client; returns whether they were told. */
+export async function tellClientChanged(ctx: BotContext, _before: Booking, after: Booking) {
+  await ctx.deps.outbox?.deliver();
+  return reachable(ctx, after.userId);
 }
 
-/** The notice "an admin cancelled your booking" (the reason is on the card), to book again. */
-export function cancelledNotice(b: Booking, timeZone: string, showStaff: boolean): UserMessage {
-  return {
-    userId: b.userId,
-    render: (t, lang) =>
-      t("admin_bookings.client_cancelled", {
-        id: b.id,
-        cardHtml: bookingCard(b, t, lang, timeZone, { showStaff }),
-      }),
-    keyboard: (t) => [[
-      button(t("admin_bookings.client_btn_book"), cb.menu.pack({ item: "book" })),
-    ]],
-  };
+/** Delivers the cancellation notice the engine wrote; returns whether the client was told. */
+export async function tellClientCancelled(ctx: BotContext, b: Booking): Promise<boolean> {
+  await ctx.deps.outbox?.deliver();
+  return reachable(ctx, b.userId);
 }
 
-/** Sends one notice now; returns whether it was delivered. */
-async function send(ctx: BotContext, message: UserMessage): Promise<boolean> {
-  const { t, lang } = userLanguage(ctx.deps, message.userId);
-  const inline_keyboard = message.keyboard?.(t, lang) ?? [];
-  return await sendToUser(ctx.api, ctx.deps, message.userId, message.render, {
-    reply_markup: { inline_keyboard },
-  });
-}
-
-/** Tells the client what an admin changed; returns whether the message was delivered. */
-export function tellClientChanged(ctx: BotContext, before: Booking, after: Booking) {
-  return send(ctx, changedNotice(before, after, tz(ctx), staffVisibleToClients(ctx.deps.db)));
-}
-
-/** Tells the client their booking was cancelled; returns whether it was delivered. */
-export function tellClientCancelled(ctx: BotContext, b: Booking): Promise<boolean> {
-  return send(ctx, cancelledNotice(b, tz(ctx), staffVisibleToClients(ctx.deps.db)));
-}
-
-/** Tells every client of `cancelled` through the throttled sender; returns how many arrived. */
-export function tellClientsCancelled(ctx: BotContext, cancelled: readonly Booking[]) {
-  const showStaff = staffVisibleToClients(ctx.deps.db);
-  return ctx.deps.bulkSend(cancelled.map((b) => cancelledNotice(b, tz(ctx), showStaff)));
+/** Delivers the notices of a group cancel (throttled by the outbox sender); returns how many. */
+export async function tellClientsCancelled(ctx: BotContext, cancelled: readonly Booking[]) {
+  await ctx.deps.outbox?.deliver();
+  return cancelled.filter((b) => reachable(ctx, b.userId)).length;
 }

@@ -1,0 +1,246 @@
+/**
+ * The messages of the outbox, rendered when they are delivered: from the booking row as it is
+ * then, the row's payload (what the booking no longer says, e.g. the start before a move) and
+ * the recipient's language. Undefined when the message is no longer worth sending (a reminder
+ * of a visit that was moved or cancelled meanwhile).
+ */
+import type { Booking, BookingStatus } from "../db/bookings_repo.ts";
+import type { OutboxKind } from "../db/outbox_repo.ts";
+import { icsEvent } from "../domain/ics.ts";
+import { localDate } from "../domain/time.ts";
+import { button, type Buttons } from "./buttons.ts";
+import { cb } from "./callback_data.ts";
+import {
+  bookingCard,
+  formatDate,
+  formatPrice,
+  formatTime,
+  formatWhen,
+  visitLines,
+} from "./format.ts";
+import type { Lang, Translate } from "./i18n.ts";
+import { ratingButtons } from "./keyboards.ts";
+
+/** A rendered message: text (the caption when there is a document) and buttons. */
+export interface Notice {
+  text: string;
+  buttons?: Buttons;
+  document?: { fileName: string; bytes: Uint8Array };
+}
+
+/** What rendering needs besides the booking. */
+export interface NoticeEnv {
+  t: Translate;
+  lang: Lang;
+  timeZone: string;
+  /** Whether clients see masters (more than one active). */
+  showStaff: boolean;
+  now: number;
+  /** The bot's username, for the calendar event's stable uid. */
+  botUsername: string;
+}
+
+/** The word for a booking status. */
+export function statusWord(t: Translate, status: BookingStatus): string {
+  return t(`booking.status_${status}`);
+}
+
+/** The fields of a booking a client is told about when an admin changes them. */
+export type ToldFields = Pick<
+  Booking,
+  "start" | "serviceName" | "staffName" | "clientName" | "phone" | "status"
+>;
+
+/** The lines "what: old → new" for everything that differs, in one language. */
+export function describeChanges(
+  before: ToldFields,
+  after: ToldFields,
+  t: Translate,
+  lang: Lang,
+  timeZone: string,
+): string[] {
+  const lines: string[] = [];
+  const add = (
+    key: "when" | "service" | "staff" | "name" | "phone" | "status",
+    oldValue: string,
+    newValue: string,
+  ) => {
+    if (oldValue !== newValue) {
+      lines.push(t(`admin_bookings.change_${key}`, { old: oldValue, new: newValue }));
+    }
+  };
+  add("when", formatWhen(before.start, lang, timeZone), formatWhen(after.start, lang, timeZone));
+  add("service", before.serviceName, after.serviceName);
+  add("staff", before.staffName, after.staffName);
+  add("name", before.clientName, after.clientName);
+  add("phone", before.phone, after.phone);
+  add("status", statusWord(t, before.status), statusWord(t, after.status));
+  return lines;
+}
+
+/** Service, date, time (and staff when there are several) of a visit, as HTML lines. */
+export function visitDetails(b: Booking, env: NoticeEnv): string {
+  const lines = visitLines(b, env.t, env.lang, env.timeZone);
+  if (env.showStaff) lines.push(env.t("booking.card_staff", { staff: b.staffName }));
+  return lines.join("\n");
+}
+
+/** The buttons under a reminder. */
+export function reminderButtons(bookingId: number, t: Translate): Buttons {
+  return [
+    [button(t("jobs.coming_button"), cb.coming.pack({ id: bookingId }))],
+    [
+      button(t("my.reschedule_button"), cb.reschedule.pack({ id: bookingId })),
+      button(t("my.cancel_button"), cb.cancelAsk.pack({ id: bookingId })),
+    ],
+  ];
+}
+
+/** The .ics of a booking (the uid stays the same for the booking's life). */
+export function icsBytes(b: Booking, env: NoticeEnv): Uint8Array {
+  const { t, lang } = env;
+  const ics = icsEvent({
+    uid: `booking-${b.id}@${env.botUsername}`,
+    start: b.start,
+    end: b.end,
+    summary: b.serviceName,
+    description: [
+      t("booking.ics_description", { id: b.id }),
+      // The price as booked, so the calendar keeps what the client agreed to.
+      ...(b.priceMinor === null
+        ? []
+        : [t("booking.card_price", { price: formatPrice(b.priceMinor, lang) })]),
+    ].join("\n"),
+    stamp: env.now,
+  });
+  return new TextEncoder().encode(ics);
+}
+
+const isActive = (b: Booking) => b.status === "active" && b.deletedAt === null;
+
+type Render = (b: Booking, env: NoticeEnv, payload: Record<string, unknown>) => Notice | undefined;
+
+/** "Tue, 1 December 2026 10:00" in the recipient's language. */
+function when(instant: number, env: NoticeEnv): string {
+  return `${formatDate(instant, env.lang, env.timeZone)} ${formatTime(instant, env.timeZone)}`;
+}
+
+function card(b: Booking, env: NoticeEnv): string {
+  return bookingCard(b, env.t, env.lang, env.timeZone, { showStaff: env.showStaff });
+}
+
+/** A reminder, unless the booking no longer has the start it was enqueued for, or is over. */
+function reminder(kind: "day" | "hour"): Render {
+  return (b, env, payload) => {
+    if (!isActive(b) || b.start !== Number(payload.start)) return undefined;
+    const { t, timeZone: tz } = env;
+    const today = localDate(b.start, tz).equals(localDate(env.now, tz));
+    const key = kind === "hour"
+      ? "jobs.reminder_hour"
+      : today
+      ? "jobs.reminder_day_today"
+      : "jobs.reminder_day_tomorrow";
+    return {
+      text: t(key, { time: formatTime(b.start, tz), detailsHtml: visitDetails(b, env) }),
+      buttons: reminderButtons(b.id, t),
+    };
+  };
+}
+
+/** What a client is told. */
+const TO_CLIENT = {
+  confirmation: (b, env) =>
+    isActive(b)
+      ? {
+        text: env.t("booking.ics_caption_booked", {
+          id: b.id,
+          service: b.serviceName,
+          when: when(b.start, env),
+        }),
+        document: { fileName: `booking-${b.id}.ics`, bytes: icsBytes(b, env) },
+      }
+      : undefined,
+  client_changed: (b, env, payload) => {
+    const { t, lang, timeZone } = env;
+    const changes = describeChanges(payload as unknown as ToldFields, b, t, lang, timeZone);
+    if (changes.length === 0) return undefined;
+    return {
+      text: t("admin_bookings.client_changed", {
+        id: b.id,
+        changesHtml: changes.join("\n"),
+        cardHtml: card(b, env),
+      }),
+      buttons: [[button(t("admin_bookings.client_btn_open"), cb.myBooking.pack({ id: b.id }))]],
+    };
+  },
+  client_cancelled: (b, env) => ({
+    text: env.t("admin_bookings.client_cancelled", { id: b.id, cardHtml: card(b, env) }),
+    buttons: [[
+      button(env.t("admin_bookings.client_btn_book"), cb.menu.pack({ item: "book" })),
+    ]],
+  }),
+} satisfies Partial<Record<OutboxKind, Render>>;
+
+/** What the admins are told about a client's change. */
+const TO_ADMINS = {
+  admin_created: (b, env) => ({
+    text: env.t("admin_notify.created", {
+      id: b.id,
+      name: b.clientName,
+      phone: b.phone,
+      service: b.serviceName,
+      when: when(b.start, env),
+    }),
+  }),
+  admin_moved: (b, env, payload) => ({
+    text: env.t("admin_notify.moved", {
+      id: b.id,
+      name: b.clientName,
+      service: b.serviceName,
+      from: when(Number(payload.from), env),
+      to: when(b.start, env),
+    }),
+  }),
+  admin_cancelled: (b, env) => ({
+    text: env.t("admin_notify.cancelled", {
+      id: b.id,
+      name: b.clientName,
+      service: b.serviceName,
+      when: when(b.start, env),
+    }),
+  }),
+  admin_contact: (b, env, payload) => ({
+    text: env.t("admin_notify.contact_changed", {
+      id: b.id,
+      oldValue: String(payload.old),
+      newValue: String(payload.new),
+    }),
+  }),
+} satisfies Partial<Record<OutboxKind, Render>>;
+
+const RENDER: Record<OutboxKind, Render> = {
+  ...TO_CLIENT,
+  ...TO_ADMINS,
+  reminder_day: reminder("day"),
+  reminder_hour: reminder("hour"),
+  feedback: (b, env) =>
+    b.status === "completed" && b.deletedAt === null
+      ? {
+        text: env.t("feedback.request", {
+          service: b.serviceName,
+          date: formatDate(b.start, env.lang, env.timeZone),
+        }),
+        buttons: ratingButtons(b.id),
+      }
+      : undefined,
+};
+
+/** Renders one outbox message, or undefined when it is no longer worth sending. */
+export function renderNotice(
+  kind: OutboxKind,
+  payload: Record<string, unknown>,
+  b: Booking,
+  env: NoticeEnv,
+): Notice | undefined {
+  return RENDER[kind](b, env, payload);
+}
