@@ -11,6 +11,8 @@ import { openMigrated, syncOwners } from "./db/setup.ts";
 import { listOwnerIds } from "./db/admins_repo.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { BookingService } from "./services/booking_service.ts";
+import { FeedbackService } from "./services/feedback.ts";
+import { UsersService } from "./services/users.ts";
 import {
   ensureHealthyDatabase,
   type HealthyDatabaseResult,
@@ -167,6 +169,7 @@ function buildDeps(config: Config, storage: Storage, clock: Clock, logger: Logge
     db,
     clock,
     bookings: new BookingService(db, clock, config.timeZone),
+    services: { feedback: new FeedbackService(db, clock), users: new UsersService(db, clock) },
     catalogs: loadCatalogs(),
     logger,
     metrics: createBotMetrics(),

@@ -30,6 +30,17 @@ export function listActiveStaff(db: Db): Staff[] {
   ).all().map(toStaff);
 }
 
+/**
+ * Whether clients see anything about masters (choice, names on cards and reminders): only
+ * when more than one is active; with one master the choice would be noise.
+ */
+export function staffVisibleToClients(db: Db): boolean {
+  return stmt(
+    db,
+    "SELECT COUNT(*) AS n FROM staff WHERE is_active = 1 AND deleted_at IS NULL",
+  ).get()!.n as number > 1;
+}
+
 /** All staff members not deleted, active first. */
 export function listAllStaff(db: Db): Staff[] {
   return stmt(

@@ -19,46 +19,27 @@ import type { Lang, Translate } from "../ui/i18n.ts";
 import { button } from "../ui/buttons.ts";
 import type { Booking } from "../db/bookings_repo.ts";
 import { dayReminderCandidates, hourReminderCandidates } from "../db/jobs_repo.ts";
-import { listActiveStaff } from "../db/staff_repo.ts";
+import { staffVisibleToClients } from "../db/staff_repo.ts";
 import { dayBounds, localDate } from "../domain/time.ts";
+import {
+  DAY_REMINDER_MIN_LEAD_MS,
+  DAY_REMINDER_MIN_NOTICE_MS,
+  dayReminderAt,
+  HOUR_REMINDER_LEAD_MS,
+  isDayReminderDue,
+  isHourReminderDue,
+} from "../domain/reminders.ts";
 import { claimAndSend, count } from "./claimed_send.ts";
 import { emptyResult, type JobContext, type JobResult } from "./context.ts";
 
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-/** The one-hour reminder goes out this long before the start. */
-export const HOUR_REMINDER_LEAD_MS = HOUR_MS;
-/** The day-before reminder is not sent when the visit is closer than this. */
-export const DAY_REMINDER_MIN_LEAD_MS = 2 * HOUR_MS;
-/** Bookings made less than this before their start get no day-before reminder. */
-export const DAY_REMINDER_MIN_NOTICE_MS = 24 * HOUR_MS;
-
-/** The instant of `hour`:00 business time on the day before the local date of `start`. */
-export function dayReminderAt(start: number, hour: number, timeZone: string): number {
-  const dayBefore = localDate(start, timeZone).subtract({ days: 1 });
-  // "compatible": an hour skipped by a DST jump moves forward, a doubled one takes the first.
-  return dayBefore.toPlainDateTime({ hour }).toZonedDateTime(timeZone, {
-    disambiguation: "compatible",
-  }).epochMilliseconds;
-}
-
-/** Whether the day-before reminder of a booking is due at `now` (see the rules above). */
-export function isDayReminderDue(
-  b: Pick<Booking, "start" | "createdAt">,
-  now: number,
-  hour: number,
-  timeZone: string,
-): boolean {
-  const at = dayReminderAt(b.start, hour, timeZone);
-  return now >= at && b.start - now > DAY_REMINDER_MIN_LEAD_MS && b.createdAt < at &&
-    b.start - b.createdAt >= DAY_REMINDER_MIN_NOTICE_MS;
-}
-
-/** Whether the one-hour reminder of a booking is due at `now`. */
-export function isHourReminderDue(b: Pick<Booking, "start" | "createdAt">, now: number): boolean {
-  const at = b.start - HOUR_REMINDER_LEAD_MS;
-  return now >= at && now < b.start && b.createdAt < at;
-}
+export {
+  DAY_REMINDER_MIN_LEAD_MS,
+  DAY_REMINDER_MIN_NOTICE_MS,
+  dayReminderAt,
+  HOUR_REMINDER_LEAD_MS,
+  isDayReminderDue,
+  isHourReminderDue,
+};
 
 /** Service, date, time (and staff when there are several) of a visit, as HTML lines. */
 export function visitDetails(
@@ -89,10 +70,6 @@ export function reminderButtons(bookingId: number, t: Translate): InlineKeyboard
       button(t("my.cancel_button"), cb.cancelAsk.pack({ id: bookingId })),
     ],
   ];
-}
-
-function showStaff(ctx: JobContext): boolean {
-  return listActiveStaff(ctx.deps.db).length > 1;
 }
 
 /** Sends the due day-before reminders. */
@@ -137,7 +114,7 @@ async function sendReminders(
 ): Promise<JobResult> {
   const result = { ...emptyResult(), due: due.length };
   if (due.length === 0) return result;
-  const staff = showStaff(ctx);
+  const staff = staffVisibleToClients(ctx.deps.db);
   for (const b of due) {
     if (ctx.sender.signal.aborted) break;
     const outcome = await claimAndSend(

@@ -23,6 +23,8 @@ import type { JobDeps } from "../../src/jobs/context.ts";
 import { JOB_NAMES, runJobOnce } from "../../src/jobs/run_once.ts";
 import { createJobContext, runTick, startJobs } from "../../src/jobs/scheduler.ts";
 import { FakeBotApi } from "../support/fake_bot_api.ts";
+import { FeedbackService } from "../../src/services/feedback.ts";
+import { UsersService } from "../../src/services/users.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -573,6 +575,10 @@ Deno.test("jobs: startJobs catches up at once, never overlaps ticks, stops clean
       ...f.deps,
       logger,
       bookings: new BookingService(f.db, f.clock, "Europe/Moscow"),
+      services: {
+        feedback: new FeedbackService(f.db, f.clock),
+        users: new UsersService(f.db, f.clock),
+      },
       kv,
     };
     let scheduled: (() => Promise<void>) | undefined;

@@ -40,7 +40,7 @@ import { bookingCard, formatDate, formatTime, formatWhen, statusIcon } from "../
 import { escapeHtml, type Lang, type Translate } from "../../../ui/i18n.ts";
 import { sendToUser, userLanguage } from "../../notify.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
-import { showsStaff } from "../booking.ts";
+import { staffVisibleToClients } from "../../../db/staff_repo.ts";
 import { hasRole, requireRole } from "./access_control.ts";
 
 /** The composer of the admin bookings section. */
@@ -296,7 +296,7 @@ async function showDay(
     limit: PAGE_SIZE,
     offset: page * PAGE_SIZE,
   });
-  const withStaff = showsStaff(ctx);
+  const withStaff = staffVisibleToClients(ctx.deps.db);
   const lines = bookings.map((b) => bookingLine(ctx, b, false, withStaff));
   const text = [
     ctx.t("admin_bookings.day_title", {
@@ -375,7 +375,7 @@ async function showList(
     limit: PAGE_SIZE,
     offset: page * PAGE_SIZE,
   });
-  const withStaff = showsStaff(ctx);
+  const withStaff = staffVisibleToClients(ctx.deps.db);
   const text = [
     ctx.t("admin_bookings.list_title", {
       period: periodText(period),
@@ -442,7 +442,7 @@ async function showSearch(ctx: BotContext, page: number): Promise<void> {
   }
   const found = searchBookingsByClient(ctx.deps.db, query, PAGE_SIZE + 1, page * PAGE_SIZE);
   const bookings = found.slice(0, PAGE_SIZE);
-  const withStaff = showsStaff(ctx);
+  const withStaff = staffVisibleToClients(ctx.deps.db);
   const text = [
     ctx.t("admin_bookings.search_title", { query, page: page + 1 }),
     bookings.length
@@ -483,7 +483,7 @@ async function showHistory(ctx: BotContext, userId: number, page: number): Promi
   }
   const user = getUser(ctx.deps.db, userId);
   const name = bookings[0]?.clientName ?? user?.firstName ?? String(userId);
-  const withStaff = showsStaff(ctx);
+  const withStaff = staffVisibleToClients(ctx.deps.db);
   const text = [
     ctx.t("admin_bookings.history_title", {
       name,
@@ -524,7 +524,7 @@ function clientLink(ctx: BotContext, b: Booking): string {
 /** The card of a booking with the editor's buttons (for admins) and navigation. */
 async function showCard(ctx: BotContext, b: Booking, notice?: string): Promise<void> {
   const t = ctx.t;
-  const withStaff = showsStaff(ctx);
+  const withStaff = staffVisibleToClients(ctx.deps.db);
   const lines = [
     t("admin_bookings.card_title", { id: b.id }),
     bookingCard(b, t, ctx.lang, tz(ctx), { showStaff: withStaff }),
@@ -610,7 +610,7 @@ async function tellClientChanged(
   before: Booking,
   after: Booking,
 ): Promise<boolean> {
-  const showStaff = showsStaff(ctx);
+  const showStaff = staffVisibleToClients(ctx.deps.db);
   const { t: clientT } = userLanguage(ctx.deps, after.userId);
   return await sendToUser(
     ctx.api,
@@ -634,7 +634,7 @@ async function tellClientChanged(
 
 /** Tells the client their booking was cancelled (with the reason on the card). */
 function tellClientCancelled(ctx: BotContext, b: Booking): Promise<boolean> {
-  const showStaff = showsStaff(ctx);
+  const showStaff = staffVisibleToClients(ctx.deps.db);
   const { t: clientT } = userLanguage(ctx.deps, b.userId);
   return sendToUser(ctx.api, ctx.deps, b.userId, (t, lang) =>
     t("admin_bookings.client_cancelled", {
@@ -1103,7 +1103,9 @@ onButton(abCb.cancelAsk, "admin", async (ctx, { id }) => {
     ctx,
     ctx.t("admin_bookings.cancel_ask", {
       id,
-      cardHtml: bookingCard(b, ctx.t, ctx.lang, tz(ctx), { showStaff: showsStaff(ctx) }),
+      cardHtml: bookingCard(b, ctx.t, ctx.lang, tz(ctx), {
+        showStaff: staffVisibleToClients(ctx.deps.db),
+      }),
     }),
     [
       [button(ctx.t("admin_bookings.btn_cancel_no_reason"), abCb.cancelNoReason.pack({ id }))],
