@@ -8,9 +8,8 @@ import { getUser } from "../db/users_repo.ts";
 import { canClientChange, changeDeadline } from "../domain/policies.ts";
 import { plannedReminders } from "../domain/reminders.ts";
 import { escapeHtml } from "../ui/i18n.ts";
-import { formatTime } from "../ui/format.ts";
+import { formatWhen } from "../ui/format.ts";
 import type { BotContext } from "./context.ts";
-import { dayName } from "./ui.ts";
 
 /** Whether the client may still cancel or move a visit starting at `start` in the bot. */
 export function clientMayChange(ctx: BotContext, start: number): boolean {
@@ -25,7 +24,7 @@ export function changePolicyLine(ctx: BotContext, start: number): string {
   if (cutoff === 0) return ctx.t("booking.policy_free");
   const deadline = changeDeadline(start, cutoff);
   return ctx.t("booking.policy_free_until", {
-    deadline: `${dayName(ctx, deadline)} ${formatTime(deadline, ctx.config.timeZone)}`,
+    deadline: formatWhen(deadline, ctx.lang, ctx.config.timeZone),
   });
 }
 

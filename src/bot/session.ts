@@ -17,6 +17,10 @@ export interface BookingDraft {
   slotStaffId?: number;
   clientName?: string;
   phone?: string;
+  /** The open prompt messages of the contact steps (their buttons go when the step is done). */
+  prompts?: number[];
+  /** The phone prompt carrying the contact keyboard (deleted on ⬅️). */
+  phoneAsk?: number;
   /** Name and phone were taken from the client's profile (no contact steps shown). */
   remembered?: boolean;
   /** Set when the draft moves an existing booking instead of creating one. */

@@ -21,20 +21,33 @@ export async function show(
   buttons: Buttons | InlineKeyboard = [],
   options: { fresh?: boolean } = {},
 ): Promise<void> {
+  await present(ctx, text, buttons, options);
+}
+
+/** Like show, and returns the id of the message that shows the screen. */
+export async function present(
+  ctx: BotContext,
+  text: string,
+  buttons: Buttons | InlineKeyboard = [],
+  options: { fresh?: boolean } = {},
+): Promise<number | undefined> {
   const reply_markup: InlineKeyboardMarkup = Array.isArray(buttons)
     ? { inline_keyboard: buttons }
     : buttons;
-  if (ctx.callbackQuery?.message && !options.fresh) {
+  const pressed = ctx.callbackQuery?.message;
+  if (pressed && !options.fresh) {
     try {
       await ctx.editMessageText(text, { reply_markup });
-      return;
+      return pressed.message_id;
     } catch (error) {
-      if (error instanceof GrammyError && /not modified/.test(error.description)) return;
+      if (error instanceof GrammyError && /not modified/.test(error.description)) {
+        return pressed.message_id;
+      }
       if (!(error instanceof GrammyError)) throw error;
       // The message is too old or gone: fall through and send a new one.
     }
   }
-  await ctx.reply(text, { reply_markup });
+  return (await ctx.reply(text, { reply_markup })).message_id;
 }
 
 /** Answers the pressed button (stops the spinner), optionally with a toast or an alert. */

@@ -20,6 +20,8 @@ import { button } from "../ui/buttons.ts";
 import type { Booking } from "../db/bookings_repo.ts";
 import { dayReminderCandidates, hourReminderCandidates } from "../db/jobs_repo.ts";
 import { staffVisibleToClients } from "../db/staff_repo.ts";
+import { getRules } from "../db/schedule_repo.ts";
+import { canClientChange } from "../domain/policies.ts";
 import { dayBounds, localDate } from "../domain/time.ts";
 import {
   DAY_REMINDER_MIN_LEAD_MS,
@@ -61,15 +63,40 @@ export function visitDetails(
   return lines.join("\n");
 }
 
-/** The buttons under a reminder. */
-export function reminderButtons(bookingId: number, t: Translate): InlineKeyboardButton[][] {
-  return [
-    [button(t("jobs.coming_button"), cb.coming.pack({ id: bookingId }))],
-    [
-      button(t("my.reschedule_button"), cb.reschedule.pack({ id: bookingId })),
-      button(t("my.cancel_button"), cb.cancelAsk.pack({ id: bookingId })),
-    ],
-  ];
+/**
+ * The buttons under a reminder: "I'm coming" until the client said so; move and cancel while
+ * the client may still change the booking, else "write to the administrator" (never a button
+ * that can only fail).
+ */
+export function reminderButtons(
+  b: Pick<Booking, "id" | "confirmedAt">,
+  t: Translate,
+  changeable: boolean,
+): InlineKeyboardButton[][] {
+  const rows: InlineKeyboardButton[][] = [];
+  if (b.confirmedAt === null) {
+    rows.push([button(t("jobs.coming_button"), cb.coming.pack({ id: b.id }))]);
+  }
+  rows.push(
+    changeable
+      ? [
+        button(t("my.reschedule_button"), cb.reschedule.pack({ id: b.id })),
+        button(t("my.cancel_button"), cb.cancelAsk.pack({ id: b.id })),
+      ]
+      : [button(t("my.ask_admin_button"), cb.askAdmin.pack({ id: b.id }))],
+  );
+  return rows;
+}
+
+/** The question under a day-before reminder, matching its buttons. */
+function comingQuestion(b: Booking, t: Translate, changeable: boolean): string {
+  if (b.confirmedAt !== null) return t("jobs.coming_already");
+  return t(changeable ? "jobs.ask_coming" : "jobs.ask_coming_locked");
+}
+
+/** Whether the client may still move or cancel `b` in the bot at `now`. */
+function changeable(ctx: JobContext, b: Booking, now: number): boolean {
+  return canClientChange(b.start, now, getRules(ctx.deps.db).cancellationCutoffHours);
 }
 
 /** Sends the due day-before reminders. */
@@ -87,6 +114,7 @@ export async function runDayReminders(ctx: JobContext): Promise<JobResult> {
     return t(isToday ? "jobs.reminder_day_today" : "jobs.reminder_day_tomorrow", {
       time: formatTime(b.start, timeZone),
       detailsHtml: visitDetails(b, t, lang, timeZone, staff),
+      askHtml: comingQuestion(b, t, changeable(ctx, b, clock.now())),
     });
   });
 }
@@ -122,7 +150,7 @@ async function sendReminders(
       b,
       kind === "day" ? "reminder_day" : "reminder_hour",
       (t, lang) => render(b, t, lang, staff),
-      (t) => reminderButtons(b.id, t),
+      (t) => reminderButtons(b, t, changeable(ctx, b, ctx.deps.clock.now())),
     );
     if (outcome === "sent") ctx.deps.metrics.remindersSentTotal.inc({ kind });
     count(result, outcome);

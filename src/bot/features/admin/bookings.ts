@@ -39,6 +39,7 @@ import type { LocaleKey } from "../../../ui/locale_keys.ts";
 import { bookingCard, formatDate, formatTime, formatWhen, statusIcon } from "../../../ui/format.ts";
 import { escapeHtml, type Lang, type Translate } from "../../../ui/i18n.ts";
 import { sendToUser, userLanguage } from "../../notify.ts";
+import { sendCalendarFile } from "../../calendar_notice.ts";
 import { ack, button, type Buttons, show } from "../../ui.ts";
 import { staffVisibleToClients } from "../../../db/staff_repo.ts";
 import { hasRole, requireRole } from "./access_control.ts";
@@ -612,6 +613,8 @@ async function tellClientChanged(
 ): Promise<boolean> {
   const showStaff = staffVisibleToClients(ctx.deps.db);
   const { t: clientT } = userLanguage(ctx.deps, after.userId);
+  const moved = before.start !== after.start || before.end !== after.end;
+  if (moved) await sendCalendarFile(ctx.api, ctx.deps, after, "moved", ctx.me.username);
   return await sendToUser(
     ctx.api,
     ctx.deps,
@@ -633,9 +636,10 @@ async function tellClientChanged(
 }
 
 /** Tells the client their booking was cancelled (with the reason on the card). */
-function tellClientCancelled(ctx: BotContext, b: Booking): Promise<boolean> {
+async function tellClientCancelled(ctx: BotContext, b: Booking): Promise<boolean> {
   const showStaff = staffVisibleToClients(ctx.deps.db);
   const { t: clientT } = userLanguage(ctx.deps, b.userId);
+  await sendCalendarFile(ctx.api, ctx.deps, b, "cancelled", ctx.me.username);
   return sendToUser(ctx.api, ctx.deps, b.userId, (t, lang) =>
     t("admin_bookings.client_cancelled", {
       id: b.id,

@@ -7,7 +7,7 @@ import { getUser } from "../../../db/users_repo.ts";
 import { validateName, validatePhone } from "../../../domain/validation.ts";
 import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
-import { ack, backCancelRow, button, type Buttons, show } from "../../ui.ts";
+import { ack, backCancelRow, button, type Buttons, present } from "../../ui.ts";
 import { showSummary } from "./confirm.ts";
 
 /** Name, phone and the buttons and messages that fill them. */
@@ -48,32 +48,50 @@ export async function askName(ctx: BotContext, fresh = false): Promise<void> {
   }
   const text = ctx.t(rows.length ? "booking.ask_name" : "booking.ask_name_plain");
   rows.push(backCancelRow(ctx, "slot"));
-  await show(ctx, text, rows, { fresh });
+  const id = await present(ctx, text, rows, { fresh });
+  ctx.session.draft.prompts = id === undefined ? [] : [id];
+}
+
+/** Takes the buttons off the prompts of the step just done (typed answers leave them). */
+async function closePrompts(ctx: BotContext, remove = false): Promise<void> {
+  const chat = ctx.chat!.id;
+  const d = ctx.session.draft;
+  const ids = [...(d.prompts ?? []), ...(remove && d.phoneAsk ? [d.phoneAsk] : [])];
+  for (const id of ids) {
+    await (remove ? ctx.api.deleteMessage(chat, id) : ctx.api.editMessageReplyMarkup(chat, id))
+      .catch(() => {});
+  }
+  d.prompts = [];
+  if (remove) d.phoneAsk = undefined;
 }
 
 /** Asks for the phone: the contact button, the last number used, Back and Cancel. */
 export async function askPhone(ctx: BotContext): Promise<void> {
   ctx.session.step = "phone";
   const user = getUser(ctx.deps.db, ctx.from!.id);
-  if (ctx.callbackQuery?.message) await ctx.editMessageReplyMarkup().catch(() => {});
+  await closePrompts(ctx);
   const keyboard = new Keyboard().requestContact(ctx.t("booking.share_phone")).resized().oneTime();
-  await ctx.reply(ctx.t("booking.ask_phone"), { reply_markup: keyboard });
+  const ask = await ctx.reply(ctx.t("booking.ask_phone"), { reply_markup: keyboard });
   const rows: Buttons = [];
   if (user?.lastPhone) rows.push([button(user.lastPhone, cb.usePhone.pack({}))]);
   rows.push(backCancelRow(ctx, "name"));
-  await ctx.reply(ctx.t(user?.lastPhone ? "booking.ask_phone_inline" : "booking.ask_phone_nav"), {
-    reply_markup: { inline_keyboard: rows },
-  });
+  const nav = await ctx.reply(
+    ctx.t(user?.lastPhone ? "booking.ask_phone_inline" : "booking.ask_phone_nav"),
+    { reply_markup: { inline_keyboard: rows } },
+  );
+  ctx.session.draft.prompts = [nav.message_id];
+  ctx.session.draft.phoneAsk = ask.message_id;
 }
 
-/** ⬅️ from the phone step: the contact keyboard goes away, the name is asked once more. */
+/**
+ * ⬅️ from the phone step: the phone prompts are removed with the contact keyboard, and the
+ * name is asked again below the client's last answer (the old name prompt has no buttons).
+ */
 export async function backToName(ctx: BotContext): Promise<void> {
-  if (ctx.session.step === "phone") {
-    await ctx.deleteMessage().catch(() => {});
-    await ctx.reply(ctx.t("booking.back_to_name"), { reply_markup: { remove_keyboard: true } });
-    return askName(ctx, true);
-  }
-  await askName(ctx);
+  if (ctx.session.step !== "phone") return askName(ctx);
+  await closePrompts(ctx, true);
+  await ctx.reply(ctx.t("booking.back_to_name"), { reply_markup: { remove_keyboard: true } });
+  await askName(ctx, true);
 }
 
 async function acceptPhone(ctx: BotContext, phone: string): Promise<void> {
@@ -81,7 +99,7 @@ async function acceptPhone(ctx: BotContext, phone: string): Promise<void> {
   await ctx.reply(ctx.t("booking.phone_saved", { phone }), {
     reply_markup: { remove_keyboard: true },
   });
-  if (ctx.callbackQuery) await ctx.editMessageReplyMarkup().catch(() => {});
+  await closePrompts(ctx);
   // The summary is a new message below the phone confirmation.
   await showSummary(ctx, true);
 }

@@ -7,14 +7,14 @@ import type { Booking } from "../../../db/bookings_repo.ts";
 import { changeDeadline } from "../../../domain/policies.ts";
 import { BookingError } from "../../../services/booking_service.ts";
 import { type CallbackCodec, cb } from "../../../ui/callback_data.ts";
-import { formatTime, formatWhen } from "../../../ui/format.ts";
+import { formatWhen } from "../../../ui/format.ts";
 import { sendCalendarFile } from "../../calendar_notice.ts";
 import type { BotContext } from "../../context.ts";
 import { notifyAdmins } from "../../notify.ts";
 import { clientActor, loadOwn } from "../../own_booking.ts";
 import { clientMayChange, contactLine } from "../../policy.ts";
 import { initialSession } from "../../session.ts";
-import { ack, button, clientCard, dayName, show } from "../../ui.ts";
+import { ack, button, clientCard, show } from "../../ui.ts";
 import { startReschedule } from "../booking/flow.ts";
 import { changeButtons, showBooking } from "./views.ts";
 
@@ -57,8 +57,10 @@ async function mayChange(ctx: BotContext, b: Booking): Promise<boolean> {
 async function tooLate(ctx: BotContext, b: Booking): Promise<void> {
   const cutoff = ctx.deps.bookings.rules().cancellationCutoffHours;
   const deadline = changeDeadline(b.start, cutoff);
-  const when = `${dayName(ctx, deadline)} ${formatTime(deadline, ctx.config.timeZone)}`;
-  const text = ctx.t("errors.too_late_to_change_detail", { hours: cutoff, deadline: when });
+  const text = ctx.t("errors.too_late_to_change_detail", {
+    hours: cutoff,
+    deadline: formatWhen(deadline, ctx.lang, ctx.config.timeZone),
+  });
   await showBooking(ctx, b, `${text}\n${contactLine(ctx)}`);
 }
 
