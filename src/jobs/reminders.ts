@@ -25,23 +25,12 @@ import { canClientChange } from "../domain/policies.ts";
 import { dayBounds, localDate } from "../domain/time.ts";
 import {
   DAY_REMINDER_MIN_LEAD_MS,
-  DAY_REMINDER_MIN_NOTICE_MS,
-  dayReminderAt,
   HOUR_REMINDER_LEAD_MS,
   isDayReminderDue,
   isHourReminderDue,
 } from "../domain/reminders.ts";
 import { claimAndSend, count } from "./claimed_send.ts";
 import { emptyResult, type JobContext, type JobResult } from "./context.ts";
-
-export {
-  DAY_REMINDER_MIN_LEAD_MS,
-  DAY_REMINDER_MIN_NOTICE_MS,
-  dayReminderAt,
-  HOUR_REMINDER_LEAD_MS,
-  isDayReminderDue,
-  isHourReminderDue,
-};
 
 /** Service, date, time (and staff when there are several) of a visit, as HTML lines. */
 export function visitDetails(

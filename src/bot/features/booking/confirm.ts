@@ -91,19 +91,27 @@ function previousTime(ctx: BotContext, id: number): string[] {
  * reminders that will come, then the .ics. The one place to swap for a delivered notice.
  */
 export async function sendConfirmation(ctx: BotContext, booking: Booking): Promise<void> {
-  const text = [
-    ctx.t("booking.confirmed"),
+  await show(ctx, doneText(ctx, "booking.confirmed", booking), [
+    [button(ctx.t("common.menu_my"), cb.myList.pack({ kind: "up", page: 0 }))],
+    menuRow(ctx),
+  ]);
+  await sendCalendarFile(ctx.api, ctx.deps, booking, "created", ctx.me.username);
+}
+
+/** "Booked"/"moved", exactly the reminders to come, the card and what may still change. */
+function doneText(
+  ctx: BotContext,
+  title: "booking.confirmed" | "booking.rescheduled",
+  booking: Booking,
+): string {
+  return [
+    ctx.t(title),
     remindersLine(ctx, booking.start),
     "",
     clientCard(ctx, booking),
     "",
     changePolicyLine(ctx, booking.start),
   ].join("\n");
-  await show(ctx, text, [
-    [button(ctx.t("common.menu_my"), cb.myList.pack({ kind: "up", page: 0 }))],
-    menuRow(ctx),
-  ]);
-  await sendCalendarFile(ctx.api, ctx.deps, booking, "created", ctx.me.username);
 }
 
 /** The confirm button: creates or moves the booking, or says why not. */
@@ -158,15 +166,7 @@ async function moveBooking(ctx: BotContext, id: number, start: number): Promise<
   });
   await ack(ctx);
   ctx.deps.logger.info("Booking moved", { bookingId: booking.id, userId: ctx.from!.id });
-  const text = [
-    ctx.t("booking.rescheduled"),
-    remindersLine(ctx, booking.start),
-    "",
-    clientCard(ctx, booking),
-    "",
-    changePolicyLine(ctx, booking.start),
-  ].join("\n");
-  await show(ctx, text, [menuRow(ctx)]);
+  await show(ctx, doneText(ctx, "booking.rescheduled", booking), [menuRow(ctx)]);
   await sendCalendarFile(ctx.api, ctx.deps, booking, "moved", ctx.me.username);
   const tz = ctx.config.timeZone;
   await notifyAdmins(ctx.api, ctx.deps, (t, lang) =>
