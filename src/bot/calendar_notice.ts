@@ -1,6 +1,7 @@
 /** Sends a booking's .ics to its client: new, revised after a move, or cancelled. */
 import { type Api, InputFile } from "grammy";
 import type { Booking } from "../db/bookings_repo.ts";
+import { getUser } from "../db/users_repo.ts";
 import type { BotDeps } from "../deps.ts";
 import { bookingCalendarFile } from "../ui/calendar_file.ts";
 import { userLanguage } from "./notify.ts";
@@ -22,6 +23,7 @@ export async function sendCalendarFile(
   kind: CalendarNoticeKind,
   host: string,
 ): Promise<void> {
+  if (getUser(deps.db, b.userId)?.blockedAt) return;
   const { t, lang } = userLanguage(deps, b.userId);
   const file = bookingCalendarFile(deps.db, b, { t, lang, host, stamp: deps.clock.now() });
   try {

@@ -115,10 +115,13 @@ Deno.test("client 1: a same-day booking says it cannot be changed in the bot, of
   }
 });
 
-Deno.test("client 2: an old ✖️ Отмена pressed after the booking is confirmed says the dialog is over and shows the booking", async () => {
+Deno.test("client 2: the contact prompts keep no buttons, and an old ✖️ Отмена pressed after the booking is confirmed says the dialog is over and shows the booking", async () => {
   const t = await startTestBot();
   try {
     const anna = client(t);
+    anna.sendText("/book");
+    await t.idle();
+    const abandoned = anna.lastMessage()!.message_id;
     anna.sendText("/book");
     await t.idle();
     anna.press("Haircut");
@@ -130,20 +133,24 @@ Deno.test("client 2: an old ✖️ Отмена pressed after the booking is con
     const namePrompt = anna.lastMessage()!.message_id;
     anna.sendText("Анна Петрова");
     await t.idle();
+    const phoneNav = anna.lastMessage()!.message_id;
     anna.sendText("+79161234567");
     await t.idle();
     anna.press("Подтвердить");
     await t.idle();
+    // The answered prompts have no buttons left to press.
+    assert.deepEqual(anna.buttons(namePrompt), []);
+    assert.deepEqual(anna.buttons(phoneNav), []);
+
     const before = anna.messages().length;
-    anna.press("Отмена", { messageId: namePrompt });
+    anna.press("Отмена", { messageId: abandoned });
     await t.idle();
     assert.equal(anna.callbackAnswers().at(-1)?.text, "Этот диалог уже завершён.");
-    const all = texts(anna).join("\n");
-    assert.ok(!all.includes("Ничего не сохранено"), "never claims nothing was saved");
-    const now = t.fake.getMessage(101, namePrompt);
-    assert.match(now!.text!, /Этот диалог уже завершён/);
-    assert.match(now!.text!, /Ваши предстоящие записи<\/b> \(1\)/);
-    assert.ok(anna.buttons(namePrompt).some((b) => /чт, 3 декабря.*10:00 · Haircut/.test(b.text)));
+    assert.ok(!texts(anna).join("\n").includes("Ничего не сохранено"), "never 'nothing saved'");
+    const now = t.fake.getMessage(101, abandoned)!;
+    assert.match(now.text!, /Этот диалог уже завершён/);
+    assert.match(now.text!, /Ваши предстоящие записи<\/b> \(1\)/);
+    assert.ok(anna.buttons(abandoned).some((b) => /чт, 3 декабря.*10:00 · Haircut/.test(b.text)));
     assert.equal(anna.messages().length, before, "the old message shows the state, no new one");
     assert.equal(getBooking(t.running.deps.db, 1)!.status, "active");
     assertNoErrors(t);

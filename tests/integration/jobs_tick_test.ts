@@ -176,10 +176,11 @@ Deno.test("jobs: downtime across 10:00, then start: day-before reminders sent on
     assert.match(toA[0], /Напоминание: ваш визит завтра в 12:00/);
     assert.match(toA[0], /Haircut/);
     const call = f.fake.callsOf("sendMessage").find((c) => Number(c.payload.chat_id) === 101)!;
+    // 23 h before the visit, past the 24-hour cutoff: no move/cancel that can only fail, but
+    // a message to the administrator (issue 11).
     assert.deepEqual(buttonsOf(call.payload).map((x) => x.callback_data), [
       `ic:${a}`,
-      `rs:${a}`,
-      `ca:${a}`,
+      `wa:${a}`,
     ]);
     assert.equal(f.sent(102).length, 1);
     assert.equal(f.sent(103).length, 0);
@@ -217,8 +218,7 @@ Deno.test("jobs: the one-hour reminder, once, in the user's language", async () 
     const call = f.fake.callsOf("sendMessage")[0];
     assert.deepEqual(buttonsOf(call.payload).map((b) => b.text), [
       "✅ I'm coming",
-      "🔁 Reschedule",
-      "❌ Cancel booking",
+      "✉️ Write to the administrator",
     ]);
     f.clock.set("2026-12-01T07:30:00Z");
     await f.tick();
