@@ -175,6 +175,10 @@ Deno.test("jobs: downtime across 10:00, then start: day-before reminders sent on
     assert.equal(toA.length, 1);
     assert.match(toA[0], /Напоминание: ваш визит завтра в 12:00/);
     assert.match(toA[0], /Haircut/);
+    assert.match(
+      toA[0],
+      /Придёте\? Нажмите «Приду»\. Если планы изменились, напишите администратору/,
+    );
     const call = f.fake.callsOf("sendMessage").find((c) => Number(c.payload.chat_id) === 101)!;
     // 23 h before the visit, past the 24-hour cutoff: no move/cancel that can only fail, but
     // a message to the administrator (issue 11).
