@@ -5,10 +5,10 @@ import type { Booking } from "../../../db/bookings_repo.ts";
 import { localDate } from "../../../domain/time.ts";
 import { BookingError } from "../../../services/booking_service.ts";
 import { cb } from "../../../ui/callback_data.ts";
-import { formatPrice, formatTime, formatWhen } from "../../../ui/format.ts";
+import { formatPrice, formatTime } from "../../../ui/format.ts";
 import { sendCalendarFile } from "../../calendar_notice.ts";
 import type { BotContext } from "../../context.ts";
-import { notifyAdmins } from "../../notify.ts";
+import { tellAdmins } from "../../booking_notices.ts";
 import { clientActor } from "../../own_booking.ts";
 import { changePolicyLine, remindersLine } from "../../policy.ts";
 import { initialSession } from "../../session.ts";
@@ -146,15 +146,7 @@ async function createBooking(ctx: BotContext, serviceId: number, start: number):
   await ack(ctx);
   ctx.deps.logger.info("Booking created", { bookingId: booking.id, userId: ctx.from!.id });
   await sendConfirmation(ctx, booking);
-  const tz = ctx.config.timeZone;
-  await notifyAdmins(ctx.api, ctx.deps, (t, lang) =>
-    t("admin_notify.created", {
-      id: booking.id,
-      name: booking.clientName,
-      phone: booking.phone,
-      service: booking.serviceName,
-      when: formatWhen(booking.start, lang, tz),
-    }));
+  await tellAdmins(ctx, { kind: "created", booking });
 }
 
 async function moveBooking(ctx: BotContext, id: number, start: number): Promise<void> {
@@ -168,15 +160,7 @@ async function moveBooking(ctx: BotContext, id: number, start: number): Promise<
   ctx.deps.logger.info("Booking moved", { bookingId: booking.id, userId: ctx.from!.id });
   await show(ctx, doneText(ctx, "booking.rescheduled", booking), [menuRow(ctx)]);
   await sendCalendarFile(ctx.api, ctx.deps, booking, "moved", ctx.me.username);
-  const tz = ctx.config.timeZone;
-  await notifyAdmins(ctx.api, ctx.deps, (t, lang) =>
-    t("admin_notify.moved", {
-      id: booking.id,
-      name: booking.clientName,
-      service: booking.serviceName,
-      from: formatWhen(before.start, lang, tz),
-      to: formatWhen(booking.start, lang, tz),
-    }));
+  await tellAdmins(ctx, { kind: "moved", booking, from: before.start });
 }
 
 /** A refused confirm: a lost slot shows fresh times of that day, anything else the menu. */

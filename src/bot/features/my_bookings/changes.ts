@@ -10,7 +10,7 @@ import { type CallbackCodec, cb } from "../../../ui/callback_data.ts";
 import { formatWhen } from "../../../ui/format.ts";
 import { sendCalendarFile } from "../../calendar_notice.ts";
 import type { BotContext } from "../../context.ts";
-import { notifyAdmins } from "../../notify.ts";
+import { tellAdmins } from "../../booking_notices.ts";
 import { clientActor, loadOwn } from "../../own_booking.ts";
 import { clientMayChange, contactLine } from "../../policy.ts";
 import { initialSession } from "../../session.ts";
@@ -80,14 +80,7 @@ onOwnBooking(bookingChanges, cb.cancelDo, async (ctx, b) => {
     await ack(ctx, ctx.t("my.cancelled_toast"));
     await showBooking(ctx, cancelled, ctx.t("my.cancelled"));
     await sendCalendarFile(ctx.api, ctx.deps, cancelled, "cancelled", ctx.me.username);
-    const tz = ctx.config.timeZone;
-    await notifyAdmins(ctx.api, ctx.deps, (t, lang) =>
-      t("admin_notify.cancelled", {
-        id: b.id,
-        name: b.clientName,
-        service: b.serviceName,
-        when: formatWhen(b.start, lang, tz),
-      }));
+    await tellAdmins(ctx, { kind: "cancelled", booking: cancelled });
   } catch (error) {
     if (!(error instanceof BookingError)) throw error;
     await ack(ctx);
