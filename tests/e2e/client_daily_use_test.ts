@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { assertNoErrors, startTestBot, type TestBot } from "../support/harness.ts";
-import type { FakeUser } from "../support/fake_bot_api.ts";
+import type { Button, FakeUser } from "../support/fake_bot_api.ts";
 import { getBooking } from "../../src/db/bookings_repo.ts";
 
 const OWNER = 900;
@@ -19,36 +19,46 @@ function client(t: TestBot, id = 101, firstName = "Анна"): FakeUser {
   return t.fake.user(id, { first_name: firstName, last_name: "Петрова", language_code: "ru" });
 }
 
+/** Presses a button (by label or predicate) and waits for the bot. */
+async function tap(
+  t: TestBot,
+  u: FakeUser,
+  match: Parameters<FakeUser["press"]>[0],
+  options?: Parameters<FakeUser["press"]>[1],
+) {
+  u.press(match, options);
+  await t.idle();
+}
+
+/** Sends a text and waits for the bot. */
+async function say(t: TestBot, u: FakeUser, text: string) {
+  u.sendText(text);
+  await t.idle();
+}
+
+/** The calendar button of `iso`. */
+const onDay = (iso: string) => (b: Button) => b.data === `bd:${iso}`;
+/** The slot button of `hhmm`. */
+const atTime = (hhmm: string) => (b: Button) => b.text === hhmm && !!b.data?.startsWith("bt:");
+
 /** A first booking: every step typed, up to the summary. */
 async function firstBookingSummary(t: TestBot, u: FakeUser, day: string, time: string) {
-  u.sendText("/start");
-  await t.idle();
-  u.press("Записаться");
-  await t.idle();
-  u.press("Haircut");
-  await t.idle();
-  u.press((b) => b.data === `bd:${day}`);
-  await t.idle();
-  u.press((b) => b.text === time && b.data!.startsWith("bt:"));
-  await t.idle();
-  u.sendText("Анна Петрова");
-  await t.idle();
-  u.sendText("+79161234567");
-  await t.idle();
+  await say(t, u, "/start");
+  await tap(t, u, "Записаться");
+  await tap(t, u, "Haircut");
+  await tap(t, u, onDay(day));
+  await tap(t, u, atTime(time));
+  await say(t, u, "Анна Петрова");
+  await say(t, u, "+79161234567");
 }
 
 /** A returning client's booking: service, day, time, confirm. */
 async function bookAgain(t: TestBot, u: FakeUser, day: string, time: string) {
-  u.sendText("/book");
-  await t.idle();
-  u.press("Haircut");
-  await t.idle();
-  u.press((b) => b.data === `bd:${day}`);
-  await t.idle();
-  u.press((b) => b.text === time && b.data!.startsWith("bt:"));
-  await t.idle();
-  u.press("Подтвердить");
-  await t.idle();
+  await say(t, u, "/book");
+  await tap(t, u, "Haircut");
+  await tap(t, u, onDay(day));
+  await tap(t, u, atTime(time));
+  await tap(t, u, "Подтвердить");
 }
 
 function texts(u: FakeUser): string[] {
@@ -70,24 +80,19 @@ Deno.test("client 1: a same-day booking says it cannot be changed in the bot, of
     await firstBookingSummary(t, anna, "2026-12-01", "12:00");
     const summary = anna.lastMessage()!.text!;
     assert.match(summary, /Эту запись нельзя будет отменить или перенести в боте/);
-    anna.press("Подтвердить");
-    await t.idle();
+    await tap(t, anna, "Подтвердить");
     const confirmation = texts(anna).find((m) => m.includes("Вы записаны"))!;
     assert.match(confirmation, /нельзя будет отменить или перенести в боте/);
 
-    anna.sendText("/my");
-    await t.idle();
-    anna.press("12:00");
-    await t.idle();
+    await say(t, anna, "/my");
+    await tap(t, anna, "12:00");
     const card = anna.lastMessage()!;
     const labels = anna.buttons().map((b) => b.text);
     assert.ok(!labels.some((l) => /Перенести|Отменить запись/.test(l)), labels.join(", "));
     assert.match(card.text!, /Позвоните нам: \+7 495 123-45-67/);
-    anna.press("✉️ Написать администратору");
-    await t.idle();
+    await tap(t, anna, "✉️ Написать администратору");
     assert.match(anna.lastMessage()!.text!, /передам администратору вместе с записью/);
-    anna.sendText("Опоздаю минут на 15, можно?");
-    await t.idle();
+    await say(t, anna, "Опоздаю минут на 15, можно?");
     assert.match(anna.lastMessage()!.text!, /Передали администратору/);
     const forwarded = owner.messages().find((m) => /Клиент пишет по записи №1/.test(m.text ?? ""));
     assert.ok(forwarded, "the admin got the message");
@@ -97,14 +102,10 @@ Deno.test("client 1: a same-day booking says it cannot be changed in the bot, of
     assert.match(forwarded.text!, /tg:\/\/user\?id=101/);
 
     // A booking further away: free cancellation until a stated moment, and both buttons.
-    anna.sendText("/book");
-    await t.idle();
-    anna.press("Haircut");
-    await t.idle();
-    anna.press((b) => b.data === "bd:2026-12-04");
-    await t.idle();
-    anna.press((b) => b.text === "15:00");
-    await t.idle();
+    await say(t, anna, "/book");
+    await tap(t, anna, "Haircut");
+    await tap(t, anna, onDay("2026-12-04"));
+    await tap(t, anna, atTime("15:00"));
     assert.match(
       anna.lastMessage()!.text!,
       /Бесплатная отмена и перенос в боте — до чт, 3 декабря 2026 г\. 15:00/,
@@ -119,32 +120,23 @@ Deno.test("client 2: the contact prompts keep no buttons, and an old ✖️ От
   const t = await startTestBot();
   try {
     const anna = client(t);
-    anna.sendText("/book");
-    await t.idle();
+    await say(t, anna, "/book");
     const abandoned = anna.lastMessage()!.message_id;
-    anna.sendText("/book");
-    await t.idle();
-    anna.press("Haircut");
-    await t.idle();
-    anna.press((b) => b.data === "bd:2026-12-03");
-    await t.idle();
-    anna.press((b) => b.text === "10:00");
-    await t.idle();
+    await say(t, anna, "/book");
+    await tap(t, anna, "Haircut");
+    await tap(t, anna, onDay("2026-12-03"));
+    await tap(t, anna, atTime("10:00"));
     const namePrompt = anna.lastMessage()!.message_id;
-    anna.sendText("Анна Петрова");
-    await t.idle();
+    await say(t, anna, "Анна Петрова");
     const phoneNav = anna.lastMessage()!.message_id;
-    anna.sendText("+79161234567");
-    await t.idle();
-    anna.press("Подтвердить");
-    await t.idle();
+    await say(t, anna, "+79161234567");
+    await tap(t, anna, "Подтвердить");
     // The answered prompts have no buttons left to press.
     assert.deepEqual(anna.buttons(namePrompt), []);
     assert.deepEqual(anna.buttons(phoneNav), []);
 
     const before = anna.messages().length;
-    anna.press("Отмена", { messageId: abandoned });
-    await t.idle();
+    await tap(t, anna, "Отмена", { messageId: abandoned });
     assert.equal(anna.callbackAnswers().at(-1)?.text, "Этот диалог уже завершён.");
     assert.ok(!texts(anna).join("\n").includes("Ничего не сохранено"), "never 'nothing saved'");
     const now = t.fake.getMessage(101, abandoned)!;
@@ -167,8 +159,7 @@ Deno.test("client 3: the calendar file follows the booking — revised after a m
     owner.sendText("/start");
     const anna = client(t);
     await firstBookingSummary(t, anna, "2026-12-03", "10:00");
-    anna.press("Подтвердить");
-    await t.idle();
+    await tap(t, anna, "Подтвердить");
     const [created] = icsFiles(anna);
     assert.match(created, /METHOD:PUBLISH/);
     const uid = /UID:(.+)\r\n/.exec(created)![1];
@@ -180,18 +171,12 @@ Deno.test("client 3: the calendar file follows the booking — revised after a m
     );
 
     // The client moves it: the same event, a higher SEQUENCE, the new time.
-    anna.sendText("/my");
-    await t.idle();
-    anna.press("10:00 · Haircut");
-    await t.idle();
-    anna.press("Перенести");
-    await t.idle();
-    anna.press((b) => b.data === "bd:2026-12-04");
-    await t.idle();
-    anna.press((b) => b.text === "16:00");
-    await t.idle();
-    anna.press("Подтвердить");
-    await t.idle();
+    await say(t, anna, "/my");
+    await tap(t, anna, "10:00 · Haircut");
+    await tap(t, anna, "Перенести");
+    await tap(t, anna, onDay("2026-12-04"));
+    await tap(t, anna, atTime("16:00"));
+    await tap(t, anna, "Подтвердить");
     const moved = icsFiles(anna)[1];
     assert.ok(moved, "a revised file after the move");
     assert.equal(/UID:(.+)\r\n/.exec(moved)![1], uid);
@@ -204,14 +189,10 @@ Deno.test("client 3: the calendar file follows the booking — revised after a m
     );
 
     // The client cancels it: METHOD:CANCEL for the same event, higher again.
-    anna.sendText("/my");
-    await t.idle();
-    anna.press("16:00 · Haircut");
-    await t.idle();
-    anna.press("Отменить запись");
-    await t.idle();
-    anna.press("Да, отменить");
-    await t.idle();
+    await say(t, anna, "/my");
+    await tap(t, anna, "16:00 · Haircut");
+    await tap(t, anna, "Отменить запись");
+    await tap(t, anna, "Да, отменить");
     const cancelled = icsFiles(anna)[2];
     assert.match(cancelled, /METHOD:CANCEL/);
     assert.match(cancelled, /STATUS:CANCELLED/);
@@ -227,24 +208,19 @@ Deno.test("client 3: the calendar file follows the booking — revised after a m
       clientName: "Анна Петрова",
       phone: "+79161234567",
     });
-    owner.sendText("/admin");
-    await t.idle();
+    await say(t, owner, "/admin");
     owner.pressData(`abc:${second.id}`);
     await t.idle();
-    owner.press("🕐 Время");
-    await t.idle();
-    owner.press("15:00");
-    await t.idle();
+    await tap(t, owner, "🕐 Время");
+    await tap(t, owner, "15:00");
     const adminMoved = icsFiles(anna)[3];
     assert.match(adminMoved, new RegExp(`UID:booking-${second.id}@`));
     assert.match(adminMoved, /DTSTART:20261202T120000Z/);
     assert.ok(sequence(adminMoved) > 0);
     owner.pressData(`abc:${second.id}`);
     await t.idle();
-    owner.press("❌ Отменить запись");
-    await t.idle();
-    owner.sendText("Мастер заболел");
-    await t.idle();
+    await tap(t, owner, "❌ Отменить запись");
+    await say(t, owner, "Мастер заболел");
     const adminCancelled = icsFiles(anna)[4];
     assert.match(adminCancelled, /METHOD:CANCEL/);
     assert.match(adminCancelled, new RegExp(`UID:booking-${second.id}@`));
@@ -260,8 +236,7 @@ Deno.test("client 4: the confirmation names exactly the reminders that will come
     const anna = client(t);
     // Today 12:00: no day-before reminder, only the one-hour one.
     await firstBookingSummary(t, anna, "2026-12-01", "12:00");
-    anna.press("Подтвердить");
-    await t.idle();
+    await tap(t, anna, "Подтвердить");
     let confirmation = texts(anna).findLast((m) => m.includes("Вы записаны"))!;
     assert.match(confirmation, /Мы напомним за час до визита\./);
     assert.doesNotMatch(confirmation, /накануне/);
@@ -286,69 +261,49 @@ Deno.test("client 5: a returning client books in 5 taps from /start; «Мои д
   try {
     const anna = client(t);
     await firstBookingSummary(t, anna, "2026-12-03", "10:00");
-    anna.press("Подтвердить");
-    await t.idle();
+    await tap(t, anna, "Подтвердить");
 
     let taps = 0;
-    const tap = async (match: Parameters<FakeUser["press"]>[0]) => {
-      anna.press(match);
+    const counted = (match: Parameters<FakeUser["press"]>[0]) => {
       taps++;
-      await t.idle();
+      return tap(t, anna, match);
     };
-    anna.sendText("/start");
-    await t.idle();
-    await tap("Записаться");
-    await tap("Haircut");
-    await tap((b) => b.data === "bd:2026-12-04");
-    await tap((b) => b.text === "11:00");
+    await say(t, anna, "/start");
+    await counted("Записаться");
+    await counted("Haircut");
+    await counted(onDay("2026-12-04"));
+    await counted(atTime("11:00"));
     const summary = anna.lastMessage()!.text!;
     assert.match(summary, /Имя: Анна Петрова\n📞 Телефон: \+79161234567/);
-    await tap("Подтвердить");
+    await counted("Подтвердить");
     assert.equal(taps, 5);
-    assert.ok(
-      texts(anna).at(-2)!.includes("Вы записаны") ||
-        texts(anna).some((m) => /Вы записаны[\s\S]*пт, 4 декабря/.test(m)),
-    );
+    assert.ok(texts(anna).some((m) => /Вы записаны[\s\S]*пт, 4 декабря/.test(m)));
     assert.equal(getBooking(t.running.deps.db, 2)!.phone, "+79161234567");
 
     // The profile: a new phone for future bookings.
-    anna.sendText("/start");
-    await t.idle();
-    anna.press("Мои данные");
-    await t.idle();
+    await say(t, anna, "/start");
+    await tap(t, anna, "Мои данные");
     assert.match(
       anna.lastMessage()!.text!,
       /Имя: <b>Анна Петрова<\/b>\nТелефон: <b>\+79161234567<\/b>/,
     );
-    anna.press("Изменить телефон");
-    await t.idle();
-    anna.sendText("12");
-    await t.idle();
+    await tap(t, anna, "Изменить телефон");
+    await say(t, anna, "12");
     assert.match(anna.lastMessage()!.text!, /Попробуйте ещё раз/);
-    anna.sendText("8 903 555-00-00");
-    await t.idle();
+    await say(t, anna, "8 903 555-00-00");
     assert.match(anna.lastMessage()!.text!, /Сохранено[\s\S]*Телефон: <b>\+79035550000<\/b>/);
-    anna.press("Главное меню");
-    await t.idle();
-    anna.press("Записаться");
-    await t.idle();
-    anna.press("Haircut");
-    await t.idle();
-    anna.press((b) => b.data === "bd:2026-12-07");
-    await t.idle();
-    anna.press((b) => b.text === "10:00");
-    await t.idle();
+    await tap(t, anna, "Главное меню");
+    await tap(t, anna, "Записаться");
+    await tap(t, anna, "Haircut");
+    await tap(t, anna, onDay("2026-12-07"));
+    await tap(t, anna, atTime("10:00"));
     assert.match(anna.lastMessage()!.text!, /Телефон: \+79035550000/);
     // Another name for this one booking only: the contact steps, from the summary.
-    anna.press("Другое имя или телефон");
-    await t.idle();
+    await tap(t, anna, "Другое имя или телефон");
     assert.match(anna.lastMessage()!.text!, /На какое имя записать/);
-    anna.sendText("Мама Анны");
-    await t.idle();
-    anna.press("+79035550000");
-    await t.idle();
-    anna.press("Подтвердить");
-    await t.idle();
+    await say(t, anna, "Мама Анны");
+    await tap(t, anna, "+79035550000");
+    await tap(t, anna, "Подтвердить");
     assert.equal(getBooking(t.running.deps.db, 3)!.clientName, "Мама Анны");
     assertNoErrors(t);
   } finally {
@@ -361,38 +316,28 @@ Deno.test("client 6: rough edges — ⬅️ from the phone step, stray text, /ca
   try {
     // A Telegram name too short to offer: the name prompt promises no suggestion.
     const ya = t.fake.user(102, { first_name: "Я", language_code: "ru" });
-    ya.sendText("/book");
-    await t.idle();
-    ya.press("Haircut");
-    await t.idle();
+    await say(t, ya, "/book");
+    await tap(t, ya, "Haircut");
     // The calendar: today marked, Saturday (closed) a dot.
     const calendar = ya.buttons().map((b) => b.text);
     assert.ok(calendar.includes("(1)"), "today is marked");
     assert.ok(calendar.includes("·"), "closed days are dots");
-    ya.press((b) => b.data === "bd:2026-12-01");
-    await t.idle();
+    await tap(t, ya, onDay("2026-12-01"));
     assert.match(ya.lastMessage()!.text!, /Haircut<\/b>, сегодня, вт, 1 декабря 2026 г\./);
-    ya.press((b) => b.text === "15:00");
-    await t.idle();
+    await tap(t, ya, atTime("15:00"));
     assert.equal(ya.lastMessage()!.text, "👤 На какое имя записать? Отправьте его сообщением.");
 
     // ⬅️ from the phone step: the contact keyboard goes, the phone prompts go, the name is asked once.
     const anna = client(t);
-    anna.sendText("/book");
-    await t.idle();
-    anna.press("Haircut");
-    await t.idle();
-    anna.press((b) => b.data === "bd:2026-12-02");
-    await t.idle();
-    anna.press((b) => b.text === "10:00");
-    await t.idle();
+    await say(t, anna, "/book");
+    await tap(t, anna, "Haircut");
+    await tap(t, anna, onDay("2026-12-02"));
+    await tap(t, anna, atTime("10:00"));
     const namePrompt = anna.lastMessage()!.message_id;
-    anna.sendText("Анна Петрова");
-    await t.idle();
+    await say(t, anna, "Анна Петрова");
     assert.ok(anna.replyKeyboard(), "the contact keyboard is up");
     assert.deepEqual(anna.buttons(namePrompt), [], "the answered name prompt has no buttons left");
-    anna.press("Назад");
-    await t.idle();
+    await tap(t, anna, "Назад");
     assert.equal(anna.replyKeyboard(), undefined, "the contact keyboard is gone");
     assert.ok(!texts(anna).some((m) => /Ваш номер телефона/.test(m)), "phone prompts removed");
     const nameAsks = texts(anna).filter((m) => /На какое имя записать/.test(m));
@@ -401,49 +346,37 @@ Deno.test("client 6: rough edges — ⬅️ from the phone step, stray text, /ca
       anna.buttons().some((b) => b.text === "Анна Петрова"),
       "the new prompt offers the name",
     );
-    anna.press("Анна Петрова");
-    await t.idle();
-    anna.sendText("+79161234567");
-    await t.idle();
+    await tap(t, anna, "Анна Петрова");
+    await say(t, anna, "+79161234567");
     assert.match(anna.lastMessage()!.text!, /Дата: <b>завтра, ср, 2 декабря 2026 г\.<\/b>/);
-    anna.press("Подтвердить");
-    await t.idle();
+    await tap(t, anna, "Подтвердить");
 
     // Stray text shows the menu at once; /cancel with nothing open shows it once.
     let before = anna.messages().length;
-    anna.sendText("привет");
-    await t.idle();
+    await say(t, anna, "привет");
     assert.equal(anna.messages().length, before + 1);
     assert.match(anna.lastMessage()!.text!, /Не понял вас/);
     assert.ok(anna.buttons().some((b) => b.text === "📅 Записаться"));
     before = anna.messages().length;
-    anna.sendText("/cancel");
-    await t.idle();
+    await say(t, anna, "/cancel");
     assert.equal(anna.messages().length, before + 1, "the menu once");
     assert.equal(anna.lastMessage()!.text, "Что хотите сделать?");
 
     // A move shows where the booking was.
-    anna.sendText("/my");
-    await t.idle();
+    await say(t, anna, "/my");
     assert.ok(
       anna.buttons().some((b) => /завтра, ср, 2 декабря 2026 г\. 10:00 · Haircut/.test(b.text)),
     );
-    anna.press("10:00 · Haircut");
-    await t.idle();
-    anna.press("Перенести");
-    await t.idle();
-    anna.press((b) => b.data === "bd:2026-12-04");
-    await t.idle();
-    anna.press((b) => b.text === "16:00");
-    await t.idle();
+    await tap(t, anna, "10:00 · Haircut");
+    await tap(t, anna, "Перенести");
+    await tap(t, anna, onDay("2026-12-04"));
+    await tap(t, anna, atTime("16:00"));
     assert.match(anna.lastMessage()!.text!, /Было: завтра, ср, 2 декабря 2026 г\. 10:00/);
 
     // Days gone by are blank, not dots, once the month has some.
     t.clock.set("2026-12-03T06:00:00Z");
-    anna.sendText("/book");
-    await t.idle();
-    anna.press("Haircut");
-    await t.idle();
+    await say(t, anna, "/book");
+    await tap(t, anna, "Haircut");
     // Navigation (3) and weekday names (7), then the days from Monday 30 Nov (padding).
     const grid = anna.buttons().slice(10).map((b) => b.text);
     assert.deepEqual(grid.slice(0, 7), [" ", " ", " ", "(3)", "4", "·", "·"]);
