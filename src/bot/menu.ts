@@ -20,10 +20,11 @@ export function mainMenu(ctx: BotContext): Buttons {
 /** Shows the main menu (with the greeting after /start, or a notice above it). */
 export async function showMainMenu(
   ctx: BotContext,
-  options: { greeting?: boolean; notice?: string } = {},
+  options: { greeting?: boolean; notice?: string; fresh?: boolean } = {},
 ): Promise<void> {
   const text = options.greeting
     ? ctx.t("common.welcome", { name: ctx.from?.first_name ?? "" })
     : ctx.t("common.main_menu");
-  await show(ctx, options.notice ? `${options.notice}\n\n${text}` : text, mainMenu(ctx));
+  const shown = options.notice ? `${options.notice}\n\n${text}` : text;
+  await show(ctx, shown, mainMenu(ctx), { fresh: options.fresh });
 }

@@ -327,6 +327,17 @@ Deno.test("client 6: rough edges — ⬅️ from the phone step, stray text, /ca
     await tap(t, ya, atTime("15:00"));
     assert.equal(ya.lastMessage()!.text, "👤 На какое имя записать? Отправьте его сообщением.");
 
+    // ✖️ at the phone step takes the contact keyboard away too.
+    await say(t, ya, "Яна");
+    assert.ok(ya.replyKeyboard(), "the contact keyboard is up");
+    await tap(t, ya, "Отмена");
+    assert.equal(ya.replyKeyboard(), undefined, "the contact keyboard is gone");
+    assert.ok(!texts(ya).some((m) => /Ваш номер телефона/.test(m)), "phone prompts removed");
+    assert.deepEqual(texts(ya).slice(-2), [
+      "Отменено. Ничего не сохранено.",
+      "Что хотите сделать?",
+    ]);
+
     // ⬅️ from the phone step: the contact keyboard goes, the phone prompts go, the name is asked once.
     const anna = client(t);
     await say(t, anna, "/book");
