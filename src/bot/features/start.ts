@@ -78,10 +78,17 @@ startFeature.callbackQuery(cb.lang.filter, async (ctx) => {
 
 // ✖️ of an open dialog; one pressed after its dialog ended is answered by "my bookings".
 startFeature.callbackQuery(cb.cancelDialog.filter, async (ctx, next) => {
-  if (ctx.session.step === "idle") return next();
+  const { step, draft } = ctx.session;
+  if (step === "idle") return next();
   ctx.session = initialSession();
   await ack(ctx, ctx.t("common.dialog_cancelled"));
-  await show(ctx, ctx.t("common.dialog_cancelled"), mainMenu(ctx));
+  if (step !== "phone") return show(ctx, ctx.t("common.dialog_cancelled"), mainMenu(ctx));
+  // The phone step's contact keyboard goes only with a new message: the prompts go, as /cancel.
+  for (const id of [draft.phoneAsk, ctx.callbackQuery.message?.message_id]) {
+    if (id) await ctx.api.deleteMessage(ctx.chat!.id, id).catch(() => {});
+  }
+  await ctx.reply(ctx.t("common.dialog_cancelled"), { reply_markup: { remove_keyboard: true } });
+  await showMainMenu(ctx, { fresh: true });
 });
 
 startFeature.callbackQuery(cb.menu.filter, async (ctx, next) => {
