@@ -16,6 +16,8 @@ import { CatalogService } from "./services/catalog_service.ts";
 import { ScheduleService } from "./services/schedule_service.ts";
 import { AdminBookingsService } from "./services/admin_bookings.ts";
 import { FunnelService } from "./services/funnel.ts";
+import { FeedbackService } from "./services/feedback.ts";
+import { UsersService } from "./services/users.ts";
 import {
   ensureHealthyDatabase,
   type HealthyDatabaseResult,
@@ -234,6 +236,8 @@ function buildDeps(
       catalog: new CatalogService(db, clock),
       schedule: new ScheduleService(db, clock, config.timeZone),
       funnel: new FunnelService(db, clock, config.timeZone),
+      feedback: new FeedbackService(db, clock),
+      users: new UsersService(db, clock),
     },
     catalogs: loadCatalogs(),
     logger,

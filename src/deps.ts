@@ -10,6 +10,14 @@ import type { Logger } from "./ops/log.ts";
 import type { LiveBackups } from "./ops/live_restore.ts";
 import type { BotMetrics } from "./ops/metrics.ts";
 import type { Catalogs } from "./ui/i18n.ts";
+import type { FeedbackService } from "./services/feedback.ts";
+import type { UsersService } from "./services/users.ts";
+
+/** The services every write of the bot goes through. */
+export interface Services {
+  feedback: FeedbackService;
+  users: UsersService;
+}
 
 /** The services the bot writes through, each bound to the database and the clock. */
 export interface Services {

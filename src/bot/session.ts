@@ -1,6 +1,7 @@
 /** Dialog state: what each chat is in the middle of, kept in Deno KV across restarts. */
 import type { StorageAdapter } from "grammy";
 import type { AdminInput } from "./features/admin/input.ts";
+import { cb } from "../ui/callback_data.ts";
 
 /** The booking being put together. */
 export interface BookingDraft {
@@ -14,6 +15,12 @@ export interface BookingDraft {
   slotStaffId?: number;
   clientName?: string;
   phone?: string;
+  /** The open prompt messages of the contact steps (their buttons go when the step is done). */
+  prompts?: number[];
+  /** The phone prompt carrying the contact keyboard (deleted on ⬅️). */
+  phoneAsk?: number;
+  /** Name and phone were taken from the client's profile (no contact steps shown). */
+  remembered?: boolean;
   /** Set when the draft moves an existing booking instead of creating one. */
   rescheduleId?: number;
 }
@@ -30,6 +37,9 @@ export type Step =
   | "confirm"
   | "edit_name"
   | "edit_phone"
+  | "profile_name"
+  | "profile_phone"
+  | "admin_message"
   | "feedback_comment"
   | "admin_input";
 
@@ -37,7 +47,7 @@ export type Step =
 export interface SessionData {
   step: Step;
   draft: BookingDraft;
-  /** The booking whose contact data is being edited. */
+  /** The booking whose contact data is being edited, or that a message to the admins is about. */
   editBookingId?: number;
   /** The booking whose feedback comment is awaited. */
   feedbackBookingId?: number;
@@ -66,6 +76,28 @@ export const SESSION_MIGRATIONS: Record<number, (old: unknown) => SessionData> =
     return s;
   },
 };
+
+/** The buttons that belong to a dialog in progress (booking steps and its ✖️). */
+const DIALOG_BUTTONS = [
+  cb.cancelDialog,
+  cb.back,
+  cb.staff,
+  cb.month,
+  cb.day,
+  cb.slot,
+  cb.useName,
+  cb.usePhone,
+  cb.confirm,
+];
+
+/** True for a dialog's button pressed when no dialog is open (an old message's button). */
+export function isStaleDialogButton(
+  ctx: { session: SessionData; callbackQuery?: { data?: string } },
+) {
+  const data = ctx.callbackQuery?.data;
+  return data !== undefined && ctx.session.step === "idle" &&
+    DIALOG_BUTTONS.some((codec) => codec.unpack(data) !== undefined);
+}
 
 /** A fresh, idle session. */
 export function initialSession(): SessionData {

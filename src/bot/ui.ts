@@ -3,6 +3,10 @@ import { GrammyError, type InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import { button, type Buttons } from "../ui/buttons.ts";
 import { cb } from "../ui/callback_data.ts";
+import { bookingCard, formatDate } from "../ui/format.ts";
+import type { Booking } from "../db/bookings_repo.ts";
+import { staffVisibleToClients } from "../db/staff_repo.ts";
+import { localDate } from "../domain/time.ts";
 import type { BotContext } from "./context.ts";
 
 export { button, type Buttons };
@@ -17,20 +21,35 @@ export async function show(
   buttons: Buttons | InlineKeyboard = [],
   options: { fresh?: boolean } = {},
 ): Promise<void> {
+  await present(ctx, text, buttons, options);
+}
+
+/** Like show, and returns the id of the message that shows the screen. */
+export async function present(
+  ctx: BotContext,
+  text: string,
+  buttons: Buttons | InlineKeyboard = [],
+  options: { fresh?: boolean } = {},
+): Promise<number | undefined> {
   const reply_markup: InlineKeyboardMarkup = Array.isArray(buttons)
     ? { inline_keyboard: buttons }
     : buttons;
-  if (ctx.callbackQuery?.message && !options.fresh) {
+  const pressed = ctx.callbackQuery?.message;
+  // A press under a document or photo (a caption, no text) cannot become a text screen.
+  const editable = pressed !== undefined && "text" in pressed && pressed.text !== undefined;
+  if (pressed && editable && !options.fresh) {
     try {
       await ctx.editMessageText(text, { reply_markup });
-      return;
+      return pressed.message_id;
     } catch (error) {
-      if (error instanceof GrammyError && /not modified/.test(error.description)) return;
+      if (error instanceof GrammyError && /not modified/.test(error.description)) {
+        return pressed.message_id;
+      }
       if (!(error instanceof GrammyError)) throw error;
       // The message is too old or gone: fall through and send a new one.
     }
   }
-  await ctx.reply(text, { reply_markup });
+  return (await ctx.reply(text, { reply_markup })).message_id;
 }
 
 /** Answers the pressed button (stops the spinner), optionally with a toast or an alert. */
@@ -50,4 +69,22 @@ export function backCancelRow(ctx: BotContext, step?: string): InlineKeyboardBut
 /** The row with one "Main menu" button. */
 export function menuRow(ctx: BotContext): InlineKeyboardButton[] {
   return [button(ctx.t("common.menu_button"), cb.menu.pack({ item: "main" }))];
+}
+
+/** "сегодня, вт, 1 декабря 2026 г." / "завтра, …" / the plain date further away. */
+export function dayName(ctx: BotContext, value: number | Temporal.PlainDate): string {
+  const tz = ctx.config.timeZone;
+  const date = formatDate(value, ctx.lang, tz);
+  const day = typeof value === "number" ? localDate(value, tz) : value;
+  const today = ctx.deps.bookings.today();
+  if (day.equals(today)) return ctx.t("common.today_date", { date });
+  if (day.equals(today.add({ days: 1 }))) return ctx.t("common.tomorrow_date", { date });
+  return date;
+}
+
+/** The client's card of a booking (masters named only when clients see several). */
+export function clientCard(ctx: BotContext, b: Booking): string {
+  return bookingCard(b, ctx.t, ctx.lang, ctx.config.timeZone, {
+    showStaff: staffVisibleToClients(ctx.deps.db),
+  });
 }

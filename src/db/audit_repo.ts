@@ -98,3 +98,11 @@ export function listAudit(db: Db, f: AuditFilter): { rows: AuditRow[]; total: nu
   ).all(...params, f.limit, f.offset) as unknown as AuditRow[];
   return { rows, total };
 }
+
+/** How many changes of `entity` `id` were recorded: a revision number that only grows. */
+export function auditCount(db: Db, entity: string, id: number | string): number {
+  return Number(
+    stmt(db, "SELECT COUNT(*) AS n FROM audit_log WHERE entity = ? AND entity_id = ?")
+      .get(entity, String(id))!.n,
+  );
+}

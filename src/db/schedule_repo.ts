@@ -138,3 +138,16 @@ export function setRule(db: Db, field: keyof BookingRules, value: number, now: n
      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
   ).run(RULE_KEYS[field], String(value), now);
 }
+
+/** The business's contacts as owners stored them in settings (absent ones undefined). */
+export function getBusinessContact(db: Db): { address?: string; phone?: string } {
+  const rows = stmt(
+    db,
+    "SELECT key, value FROM settings WHERE key IN ('business_address', 'business_phone')",
+  ).all();
+  const byKey = new Map(rows.map((r) => [String(r.key), String(r.value ?? "").trim()]));
+  return {
+    address: byKey.get("business_address") || undefined,
+    phone: byKey.get("business_phone") || undefined,
+  };
+}

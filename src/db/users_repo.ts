@@ -62,7 +62,13 @@ export function setUserLanguage(db: Db, id: number, language: string, now: numbe
 }
 
 /** Remembers the name and phone last used so the next booking can offer them. */
-export function rememberContact(db: Db, id: number, name: string, phone: string, now: number) {
+export function rememberContact(
+  db: Db,
+  id: number,
+  name: string | null,
+  phone: string | null,
+  now: number,
+) {
   stmt(db, "UPDATE users SET last_client_name = ?, last_phone = ?, updated_at = ? WHERE id = ?")
     .run(name, phone, now, id);
 }

@@ -23,6 +23,7 @@ import {
   releaseForRetry,
 } from "../db/outbox_repo.ts";
 import { listActiveStaff } from "../db/staff_repo.ts";
+import { getRules } from "../db/schedule_repo.ts";
 import { type Notice, type NoticeEnv, renderNotice } from "../ui/notices.ts";
 import type { Config } from "../config.ts";
 import type { BotDeps } from "../deps.ts";
@@ -255,14 +256,32 @@ async function noticeEnv(ctx: JobContext, chatId: number, showStaff: boolean): P
     showStaff,
     now: ctx.deps.clock.now(),
     botUsername: ctx.state.botUsername,
+    db: ctx.deps.db,
+    cutoffHours: getRules(ctx.deps.db).cancellationCutoffHours,
   };
 }
 
 /** Sends a rendered message: a document with a caption, or HTML text with buttons. */
-function sendNotice(ctx: JobContext, chatId: number, notice: Notice): Promise<Delivery<unknown>> {
+async function sendNotice(
+  ctx: JobContext,
+  chatId: number,
+  notice: Notice,
+): Promise<Delivery<unknown>> {
   const markup = notice.buttons ? { reply_markup: { inline_keyboard: notice.buttons } } : {};
   const doc = notice.document;
-  if (!doc) return sendHtml(ctx, chatId, notice.text, notice.buttons);
+  if (!doc) {
+    const sent = await sendHtml(ctx, chatId, notice.text, notice.buttons);
+    const file = notice.calendar;
+    // The calendar file follows its notice (a crash between the two resends both: at least once).
+    if (sent.status !== "sent" || !file) return sent;
+    return ctx.sender.send<Message.DocumentMessage>(
+      chatId,
+      () =>
+        ctx.api.sendDocument(chatId, new InputFile(file.bytes, file.fileName), {
+          caption: file.caption,
+        }),
+    );
+  }
   return ctx.sender.send<Message.DocumentMessage>(
     chatId,
     () =>

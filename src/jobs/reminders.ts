@@ -4,7 +4,7 @@
  * database and the clock on every tick, so a reminder that fell due while the bot was down goes
  * out when it is back, while still useful.
  *
- * Rules (decided here, see also docs):
+ * Rules (src/domain/reminders.ts, which also tells a client which reminders will come):
  * - Day before: due from HH:00 local on the day before the visit's local date, while the visit
  *   is more than 2 hours away (closer than that the one-hour reminder follows within the hour).
  *   No day-before reminder for a booking made less than 24 hours before its start, or made
@@ -19,43 +19,13 @@ import {
   hourReminderCandidates,
 } from "../db/jobs_repo.ts";
 import { dayBounds, localDate } from "../domain/time.ts";
+import {
+  DAY_REMINDER_MIN_LEAD_MS,
+  HOUR_REMINDER_LEAD_MS,
+  isDayReminderDue,
+  isHourReminderDue,
+} from "../domain/reminders.ts";
 import { emptyResult, isBlocked, type JobContext, type JobResult } from "./context.ts";
-
-const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
-/** The one-hour reminder goes out this long before the start. */
-export const HOUR_REMINDER_LEAD_MS = HOUR_MS;
-/** The day-before reminder is not sent when the visit is closer than this. */
-export const DAY_REMINDER_MIN_LEAD_MS = 2 * HOUR_MS;
-/** Bookings made less than this before their start get no day-before reminder. */
-export const DAY_REMINDER_MIN_NOTICE_MS = 24 * HOUR_MS;
-
-/** The instant of `hour`:00 business time on the day before the local date of `start`. */
-export function dayReminderAt(start: number, hour: number, timeZone: string): number {
-  const dayBefore = localDate(start, timeZone).subtract({ days: 1 });
-  // "compatible": an hour skipped by a DST jump moves forward, a doubled one takes the first.
-  return dayBefore.toPlainDateTime({ hour }).toZonedDateTime(timeZone, {
-    disambiguation: "compatible",
-  }).epochMilliseconds;
-}
-
-/** Whether the day-before reminder of a booking is due at `now` (see the rules above). */
-export function isDayReminderDue(
-  b: Pick<Booking, "start" | "createdAt">,
-  now: number,
-  hour: number,
-  timeZone: string,
-): boolean {
-  const at = dayReminderAt(b.start, hour, timeZone);
-  return now >= at && b.start - now > DAY_REMINDER_MIN_LEAD_MS && b.createdAt < at &&
-    b.start - b.createdAt >= DAY_REMINDER_MIN_NOTICE_MS;
-}
-
-/** Whether the one-hour reminder of a booking is due at `now`. */
-export function isHourReminderDue(b: Pick<Booking, "start" | "createdAt">, now: number): boolean {
-  const at = b.start - HOUR_REMINDER_LEAD_MS;
-  return now >= at && now < b.start && b.createdAt < at;
-}
 
 /** Puts the due day-before reminders into the outbox. */
 export function runDayReminders(ctx: JobContext): Promise<JobResult> {

@@ -95,6 +95,10 @@ export const cb = {
   coming: codec("ic", { id: int }),
   /** Feedback rating 1..5 for a booking. */
   rate: codec("fr", { id: int, stars: z.coerce.number().int().min(1).max(5) }),
+  /** Client: write to the admins about a booking they can no longer change in the bot. */
+  askAdmin: codec("wa", { id: int }),
+  /** Client: "My details" (name and phone for future bookings): show, or change one. */
+  profile: codec("pf", { field: z.enum(["show", "name", "phone"]) }),
   /** Skip the feedback comment. */
   skipComment: codec("fs", { id: int }),
   /** Admin: open a section of the admin menu. */

@@ -6,18 +6,12 @@
  */
 import type { Booking, BookingStatus } from "../db/bookings_repo.ts";
 import type { OutboxKind } from "../db/outbox_repo.ts";
-import { icsEvent } from "../domain/ics.ts";
+import { canClientChange } from "../domain/policies.ts";
 import { localDate } from "../domain/time.ts";
 import { button, type Buttons } from "./buttons.ts";
+import { bookingCalendarFile } from "./calendar_file.ts";
 import { cb } from "./callback_data.ts";
-import {
-  bookingCard,
-  formatDate,
-  formatPrice,
-  formatTime,
-  formatWhen,
-  visitLines,
-} from "./format.ts";
+import { bookingCard, formatDate, formatTime, formatWhen, visitLines } from "./format.ts";
 import type { Lang, Translate } from "./i18n.ts";
 import { ratingButtons } from "./keyboards.ts";
 
@@ -26,6 +20,8 @@ export interface Notice {
   text: string;
   buttons?: Buttons;
   document?: { fileName: string; bytes: Uint8Array };
+  /** A calendar file sent right after the text message, with its own short caption. */
+  calendar?: { fileName: string; bytes: Uint8Array; caption: string };
 }
 
 /** What rendering needs besides the booking. */
@@ -38,6 +34,10 @@ export interface NoticeEnv {
   now: number;
   /** The bot's username, for the calendar event's stable uid. */
   botUsername: string;
+  /** The database, for what the calendar file carries (address, revision). */
+  db: Parameters<typeof bookingCalendarFile>[0];
+  /** Hours before a visit after which a client can no longer change it in the bot. */
+  cutoffHours: number;
 }
 
 /** The word for a booking status. */
@@ -85,35 +85,59 @@ export function visitDetails(b: Booking, env: NoticeEnv): string {
   return lines.join("\n");
 }
 
-/** The buttons under a reminder. */
-export function reminderButtons(bookingId: number, t: Translate): Buttons {
-  return [
-    [button(t("jobs.coming_button"), cb.coming.pack({ id: bookingId }))],
-    [
-      button(t("my.reschedule_button"), cb.reschedule.pack({ id: bookingId })),
-      button(t("my.cancel_button"), cb.cancelAsk.pack({ id: bookingId })),
-    ],
-  ];
+/**
+ * The buttons under a reminder: "I'm coming" until the client said so; move and cancel while
+ * the client may still change the booking, else "write to the administrator" (never a button
+ * that can only fail).
+ */
+export function reminderButtons(
+  b: Pick<Booking, "id" | "confirmedAt">,
+  t: Translate,
+  changeable: boolean,
+): Buttons {
+  const rows: Buttons = [];
+  if (b.confirmedAt === null) {
+    rows.push([button(t("jobs.coming_button"), cb.coming.pack({ id: b.id }))]);
+  }
+  rows.push(
+    changeable
+      ? [
+        button(t("my.reschedule_button"), cb.reschedule.pack({ id: b.id })),
+        button(t("my.cancel_button"), cb.cancelAsk.pack({ id: b.id })),
+      ]
+      : [button(t("my.ask_admin_button"), cb.askAdmin.pack({ id: b.id }))],
+  );
+  return rows;
 }
 
-/** The .ics of a booking (the uid stays the same for the booking's life). */
+/** The question under a day-before reminder, matching its buttons. */
+function comingQuestion(b: Booking, t: Translate, changeable: boolean): string {
+  if (b.confirmedAt !== null) return t("jobs.coming_already");
+  return t(changeable ? "jobs.ask_coming" : "jobs.ask_coming_locked");
+}
+
+/** The .ics of a booking: the same event (uid) revised on a move, cancelled on a cancel. */
 export function icsBytes(b: Booking, env: NoticeEnv): Uint8Array {
-  const { t, lang } = env;
-  const ics = icsEvent({
-    uid: `booking-${b.id}@${env.botUsername}`,
-    start: b.start,
-    end: b.end,
-    summary: b.serviceName,
-    description: [
-      t("booking.ics_description", { id: b.id }),
-      // The price as booked, so the calendar keeps what the client agreed to.
-      ...(b.priceMinor === null
-        ? []
-        : [t("booking.card_price", { price: formatPrice(b.priceMinor, lang) })]),
-    ].join("\n"),
+  const file = bookingCalendarFile(env.db, b, {
+    t: env.t,
+    lang: env.lang,
+    host: env.botUsername,
     stamp: env.now,
   });
-  return new TextEncoder().encode(ics);
+  return new TextEncoder().encode(file.text);
+}
+
+/** The calendar file attached to a notice. */
+function icsDocument(b: Booking, env: NoticeEnv): NonNullable<Notice["document"]> {
+  return { fileName: `booking-${b.id}.ics`, bytes: icsBytes(b, env) };
+}
+
+/** The revised (or cancelled) calendar file sent after a notice, with what to do with it. */
+function icsFollowUp(b: Booking, env: NoticeEnv): Notice["calendar"] {
+  const caption = b.status === "cancelled"
+    ? env.t("booking.ics_caption_cancelled")
+    : env.t("booking.ics_caption_moved");
+  return { ...icsDocument(b, env), caption };
 }
 
 const isActive = (b: Booking) => b.status === "active" && b.deletedAt === null;
@@ -140,9 +164,14 @@ function reminder(kind: "day" | "hour"): Render {
       : today
       ? "jobs.reminder_day_today"
       : "jobs.reminder_day_tomorrow";
+    const changeable = canClientChange(b.start, env.now, env.cutoffHours);
     return {
-      text: t(key, { time: formatTime(b.start, tz), detailsHtml: visitDetails(b, env) }),
-      buttons: reminderButtons(b.id, t),
+      text: t(key, {
+        time: formatTime(b.start, tz),
+        detailsHtml: visitDetails(b, env),
+        askHtml: comingQuestion(b, t, changeable),
+      }),
+      buttons: reminderButtons(b, t, changeable),
     };
   };
 }
@@ -157,7 +186,7 @@ const TO_CLIENT = {
           service: b.serviceName,
           when: when(b.start, env),
         }),
-        document: { fileName: `booking-${b.id}.ics`, bytes: icsBytes(b, env) },
+        document: icsDocument(b, env),
       }
       : undefined,
   client_changed: (b, env, payload) => {
@@ -171,6 +200,8 @@ const TO_CLIENT = {
         cardHtml: card(b, env),
       }),
       buttons: [[button(t("admin_bookings.client_btn_open"), cb.myBooking.pack({ id: b.id }))]],
+      // A new time revises the calendar event (same uid, higher revision).
+      calendar: Number(payload.start) === b.start ? undefined : icsFollowUp(b, env),
     };
   },
   client_cancelled: (b, env) => ({
@@ -178,6 +209,8 @@ const TO_CLIENT = {
     buttons: [[
       button(env.t("admin_bookings.client_btn_book"), cb.menu.pack({ item: "book" })),
     ]],
+    // The cancelled event removes the visit from the client's calendar.
+    calendar: icsFollowUp(b, env),
   }),
 } satisfies Partial<Record<OutboxKind, Render>>;
 

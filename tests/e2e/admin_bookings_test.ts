@@ -235,8 +235,10 @@ Deno.test("e2e admin bookings: cancel with a reason tells the client and is audi
     assert.equal(cancelled.status, "cancelled");
     assert.equal(cancelled.cancelReason, "Мастер заболел");
     assert.equal(cancelled.cancelledBy, OWNER);
-    const note = t.fake.user(101).lastMessage()!;
+    // The notice, then the calendar file that removes the visit (issue 11: the .ics follows).
+    const note = t.fake.user(101).messages().findLast((m) => m.kind === "text")!;
     assert.match(note.text!, /Администратор отменил вашу запись №1/);
+    assert.equal(t.fake.user(101).lastMessage()!.kind, "document");
     assert.match(note.text!, /Мастер заболел/);
     const cancelAudit = auditOf(t, a.id).find((r) => r.action === "cancel");
     assert.equal(cancelAudit?.actorId, OWNER);

@@ -79,7 +79,7 @@ async function cancelAndCheck(
   const answer = user.messages().slice(count).map((m) => m.text ?? "");
   assert.deepEqual(
     answer,
-    ["Не понял вас. Воспользуйтесь меню ниже."],
+    ["Не понял вас. Вот меню:\n\nЧто хотите сделать?"],
     `${dialog}: after /cancel the value is stray text`,
   );
   // Advance past the rate limit's window so that many dialogs in a row are never throttled.

@@ -61,9 +61,9 @@ async function bookAnna(t: TestBot, start: number, service = "Haircut"): Promise
   });
 }
 
-/** The client's messages that arrived since `before`, as plain text. */
+/** The client's text messages that arrived since `before`, as plain text (files left out). */
 function newMessages(user: FakeUser, before: number): string[] {
-  return user.messages().slice(before).map((m) => plainText(m));
+  return user.messages().slice(before).filter((m) => m.kind === "text").map((m) => plainText(m));
 }
 
 Deno.test("safety net: the admin editor changes date, service, name and status, and tells the client each change", async () => {
@@ -89,6 +89,8 @@ Deno.test("safety net: the admin editor changes date, service, name and status, 
     assert.equal(getBooking(t.running.deps.db, a.id)!.start, WED_10 + 24 * HOUR);
     let told = newMessages(client, seen);
     assert.equal(told.length, 1, "one message per change");
+    // A move also brings the revised calendar file (issue 11).
+    assert.ok(client.messages().slice(seen).some((m) => m.kind === "document"));
     assert.match(told[0], /Администратор изменил вашу запись №1/);
     assert.match(
       told[0],

@@ -29,6 +29,8 @@ import { CatalogService } from "../../src/services/catalog_service.ts";
 import { ScheduleService } from "../../src/services/schedule_service.ts";
 import { FunnelService } from "../../src/services/funnel.ts";
 import { AdminBookingsService } from "../../src/services/admin_bookings.ts";
+import { FeedbackService } from "../../src/services/feedback.ts";
+import { UsersService } from "../../src/services/users.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -179,11 +181,16 @@ Deno.test("jobs: downtime across 10:00, then start: day-before reminders sent on
     assert.equal(toA.length, 1);
     assert.match(toA[0], /Напоминание: ваш визит завтра в 12:00/);
     assert.match(toA[0], /Haircut/);
+    assert.match(
+      toA[0],
+      /Придёте\? Нажмите «Приду»\. Если планы изменились, напишите администратору/,
+    );
     const call = f.fake.callsOf("sendMessage").find((c) => Number(c.payload.chat_id) === 101)!;
+    // 23 h before the visit, past the 24-hour cutoff: no move/cancel that can only fail, but
+    // a message to the administrator (issue 11).
     assert.deepEqual(buttonsOf(call.payload).map((x) => x.callback_data), [
       `ic:${a}`,
-      `rs:${a}`,
-      `ca:${a}`,
+      `wa:${a}`,
     ]);
     assert.equal(f.sent(102).length, 1);
     assert.equal(f.sent(103).length, 0);
@@ -221,8 +228,7 @@ Deno.test("jobs: the one-hour reminder, once, in the user's language", async () 
     const call = f.fake.callsOf("sendMessage")[0];
     assert.deepEqual(buttonsOf(call.payload).map((b) => b.text), [
       "✅ I'm coming",
-      "🔁 Reschedule",
-      "❌ Cancel booking",
+      "✉️ Write to the administrator",
     ]);
     f.clock.set("2026-12-01T07:30:00Z");
     await f.tick();
@@ -617,6 +623,8 @@ Deno.test("jobs: startJobs catches up at once, never overlaps ticks, stops clean
         catalog: new CatalogService(f.db, f.clock),
         schedule: new ScheduleService(f.db, f.clock, "Europe/Moscow"),
         funnel: new FunnelService(f.db, f.clock, "Europe/Moscow"),
+        feedback: new FeedbackService(f.db, f.clock),
+        users: new UsersService(f.db, f.clock),
       },
       kv,
     };

@@ -17,6 +17,7 @@ import {
   periodText,
 } from "../../src/bot/features/admin/bookings/views.ts";
 import { describeChanges, renderNotice } from "../../src/ui/notices.ts";
+import { openMigrated } from "../../src/db/setup.ts";
 import { exportLabels } from "../../src/bot/features/admin/bookings/export.ts";
 import { abCb } from "../../src/bot/features/admin/bookings/codecs.ts";
 
@@ -117,6 +118,7 @@ Deno.test("bookings list: page info in the title and the pager with its page num
 });
 
 Deno.test("client notices: what changed, in the client's language, with the way back in", () => {
+  const db = openMigrated(":memory:", 0);
   const before = booking();
   const after = booking({
     start: before.start + 3_600_000,
@@ -135,6 +137,8 @@ Deno.test("client notices: what changed, in the client's language, with the way 
     showStaff,
     now: before.start - 86_400_000,
     botUsername: "test_bot",
+    db,
+    cutoffHours: 24,
   });
   const changed = renderNotice("client_changed", { ...before }, after, env(en, "en"))!;
   assert.match(changed.text, /changed your booking #7/i);
@@ -149,6 +153,16 @@ Deno.test("client notices: what changed, in the client's language, with the way 
   assert.match(cancelled.text, /Болезнь/);
   assert.match(cancelled.text, /Мария/, "the master is named when masters are shown");
   assert.equal(cancelled.buttons![0][0].text, "📅 Записаться снова");
+  assert.match(new TextDecoder().decode(cancelled.calendar!.bytes), /METHOD:CANCEL/);
+  assert.match(new TextDecoder().decode(changed.calendar!.bytes), /METHOD:PUBLISH/);
+  const renamed = renderNotice(
+    "client_changed",
+    { ...before },
+    { ...before, clientName: "Б" },
+    env(ru, "ru"),
+  )!;
+  assert.equal(renamed.calendar, undefined, "the same time: no revised calendar file");
+  db.close();
 });
 
 Deno.test("export labels: thirteen column titles and status words in the admin's language", () => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { loadCatalogs, translator } from "../../src/ui/i18n.ts";
 import type { Booking } from "../../src/db/bookings_repo.ts";
 import { agendaDueAt, renderAgenda } from "../../src/jobs/agenda.ts";
-import { dayReminderAt, isDayReminderDue, isHourReminderDue } from "../../src/jobs/reminders.ts";
+import { dayReminderAt, isDayReminderDue, isHourReminderDue } from "../../src/domain/reminders.ts";
 
 const HOUR = 3_600_000;
 const at = (iso: string) => Date.parse(iso);

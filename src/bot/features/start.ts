@@ -1,37 +1,16 @@
 /** /start (with deep links), the main menu, /help for the current step, language, cancel. */
 import { Composer } from "grammy";
-import { setUserLanguage } from "../../db/users_repo.ts";
 import { cb } from "../../ui/callback_data.ts";
 import type { BotContext } from "../context.ts";
 import type { LocaleKey } from "../../ui/locale_keys.ts";
 import { LANGUAGE_INFO, LANGUAGES, translator } from "../../ui/i18n.ts";
+import { mainMenu, showMainMenu } from "../menu.ts";
 import { initialSession, type Step } from "../session.ts";
-import { ack, button, type Buttons, show } from "../ui.ts";
-import { startBooking } from "./booking.ts";
-import { showMyBookings } from "./my_bookings.ts";
-import { repeatBooking } from "./my_bookings.ts";
+import { ack, button, show } from "../ui.ts";
+import { repeatBooking, startBooking } from "./booking/flow.ts";
 
 /** Entry points every user sees. */
 export const startFeature = new Composer<BotContext>();
-
-/** The main menu buttons (with Admin for admins). */
-export function mainMenu(ctx: BotContext): Buttons {
-  const rows: Buttons = [
-    [button(ctx.t("common.menu_book"), cb.menu.pack({ item: "book" }))],
-    [button(ctx.t("common.menu_my"), cb.menu.pack({ item: "my" }))],
-    [button(ctx.t("common.menu_lang"), cb.menu.pack({ item: "lang" }))],
-  ];
-  if (ctx.role) rows.push([button(ctx.t("common.menu_admin"), cb.menu.pack({ item: "admin" }))]);
-  return rows;
-}
-
-/** Shows the main menu. */
-export async function showMainMenu(ctx: BotContext, greeting = false): Promise<void> {
-  const text = greeting
-    ? ctx.t("common.welcome", { name: ctx.from?.first_name ?? "" })
-    : ctx.t("common.main_menu");
-  await show(ctx, text, mainMenu(ctx));
-}
 
 startFeature.command("start", async (ctx) => {
   ctx.session = initialSession();
@@ -40,7 +19,7 @@ startFeature.command("start", async (ctx) => {
   if (svc) return startBooking(ctx, Number(svc[1]));
   const again = /^again_(\d{1,12})$/.exec(payload);
   if (again) return repeatBooking(ctx, Number(again[1]));
-  await showMainMenu(ctx, true);
+  await showMainMenu(ctx, { greeting: true });
 });
 
 startFeature.command("menu", async (ctx) => {
@@ -49,9 +28,9 @@ startFeature.command("menu", async (ctx) => {
 });
 
 startFeature.command("cancel", async (ctx) => {
-  const wasBusy = ctx.session.step !== "idle";
+  if (ctx.session.step === "idle") return showMainMenu(ctx);
   ctx.session = initialSession();
-  await ctx.reply(ctx.t(wasBusy ? "common.dialog_cancelled" : "common.main_menu"), {
+  await ctx.reply(ctx.t("common.dialog_cancelled"), {
     reply_markup: { remove_keyboard: true },
   });
   await showMainMenu(ctx);
@@ -68,6 +47,9 @@ const HELP_BY_STEP: Record<Step, LocaleKey> = {
   confirm: "common.help_confirm",
   edit_name: "common.help_edit",
   edit_phone: "common.help_edit",
+  profile_name: "common.help_edit",
+  profile_phone: "common.help_edit",
+  admin_message: "common.help_admin_message",
   feedback_comment: "common.help_feedback",
   admin_input: "common.help_admin",
 };
@@ -75,8 +57,6 @@ const HELP_BY_STEP: Record<Step, LocaleKey> = {
 startFeature.command("help", async (ctx) => {
   await ctx.reply(ctx.t(HELP_BY_STEP[ctx.session.step]), {});
 });
-
-startFeature.command("my", (ctx) => showMyBookings(ctx, "up", 0));
 
 async function showLanguages(ctx: BotContext): Promise<void> {
   await show(ctx, ctx.t("common.choose_language"), [
@@ -89,17 +69,26 @@ startFeature.command("lang", showLanguages);
 startFeature.callbackQuery(cb.lang.filter, async (ctx) => {
   const data = cb.lang.unpack(ctx.callbackQuery.data);
   if (!data) return ack(ctx, ctx.t("common.button_outdated"));
-  setUserLanguage(ctx.deps.db, ctx.from.id, data.code, ctx.deps.clock.now());
+  ctx.deps.services.users.setLanguage(ctx.from.id, data.code);
   ctx.lang = data.code;
   ctx.t = translator(ctx.deps.catalogs, ctx.lang);
   await ack(ctx, ctx.t("common.language_set"));
   await showMainMenu(ctx);
 });
 
-startFeature.callbackQuery(cb.cancelDialog.filter, async (ctx) => {
+// ✖️ of an open dialog; one pressed after its dialog ended is answered by "my bookings".
+startFeature.callbackQuery(cb.cancelDialog.filter, async (ctx, next) => {
+  const { step, draft } = ctx.session;
+  if (step === "idle") return next();
   ctx.session = initialSession();
   await ack(ctx, ctx.t("common.dialog_cancelled"));
-  await show(ctx, ctx.t("common.dialog_cancelled"), mainMenu(ctx));
+  if (step !== "phone") return show(ctx, ctx.t("common.dialog_cancelled"), mainMenu(ctx));
+  // The phone step's contact keyboard goes only with a new message: the prompts go, as /cancel.
+  for (const id of [draft.phoneAsk, ctx.callbackQuery.message?.message_id]) {
+    if (id) await ctx.api.deleteMessage(ctx.chat!.id, id).catch(() => {});
+  }
+  await ctx.reply(ctx.t("common.dialog_cancelled"), { reply_markup: { remove_keyboard: true } });
+  await showMainMenu(ctx, { fresh: true });
 });
 
 startFeature.callbackQuery(cb.menu.filter, async (ctx, next) => {
@@ -113,9 +102,6 @@ startFeature.callbackQuery(cb.menu.filter, async (ctx, next) => {
     case "book":
       await ack(ctx);
       return startBooking(ctx);
-    case "my":
-      await ack(ctx);
-      return showMyBookings(ctx, "up", 0);
     case "lang":
       await ack(ctx);
       return showLanguages(ctx);

@@ -56,6 +56,10 @@ export class Holds {
         this.#rules.delete(rule);
         for (const e of rule.entries.splice(0)) e.go();
       },
+      drop: () => {
+        this.#rules.delete(rule);
+        for (const e of rule.entries.splice(0)) e.fail(CLIENT_GONE);
+      },
     };
   }
 

@@ -257,6 +257,11 @@ export interface Hold {
   releaseOne(): boolean;
   /** Removes the rule and lets every call it held proceed. */
   release(): void;
+  /**
+   * Removes the rule and answers every call it held with 499, never executing them: what
+   * Telegram sees of requests whose process was killed before they left.
+   */
+  drop(): void;
 }
 
 /** An allowed_updates list the bot passed (recorded when it changes). */

@@ -1,0 +1,30 @@
+/** The main menu every feature can return to. */
+import { cb } from "../ui/callback_data.ts";
+import type { BotContext } from "./context.ts";
+import { button, type Buttons, show } from "./ui.ts";
+
+/** The main menu buttons (with Admin for admins). */
+export function mainMenu(ctx: BotContext): Buttons {
+  const rows: Buttons = [
+    [button(ctx.t("common.menu_book"), cb.menu.pack({ item: "book" }))],
+    [button(ctx.t("common.menu_my"), cb.menu.pack({ item: "my" }))],
+    [
+      button(ctx.t("common.menu_profile"), cb.profile.pack({ field: "show" })),
+      button(ctx.t("common.menu_lang"), cb.menu.pack({ item: "lang" })),
+    ],
+  ];
+  if (ctx.role) rows.push([button(ctx.t("common.menu_admin"), cb.menu.pack({ item: "admin" }))]);
+  return rows;
+}
+
+/** Shows the main menu (with the greeting after /start, or a notice above it). */
+export async function showMainMenu(
+  ctx: BotContext,
+  options: { greeting?: boolean; notice?: string; fresh?: boolean } = {},
+): Promise<void> {
+  const text = options.greeting
+    ? ctx.t("common.welcome", { name: ctx.from?.first_name ?? "" })
+    : ctx.t("common.main_menu");
+  const shown = options.notice ? `${options.notice}\n\n${text}` : text;
+  await show(ctx, shown, mainMenu(ctx), { fresh: options.fresh });
+}
