@@ -15,9 +15,9 @@ import type { BotContext } from "../../../context.ts";
 import { button, type Buttons, show } from "../../../ui.ts";
 import { awaitInput, endInput, withNotice } from "../kit.ts";
 import { abCb, PAGE_SIZE } from "./codecs.ts";
-import { tellClientsCancelled } from "./client_notice.ts";
+import { cancelAndTell } from "./group_cancel.ts";
 import { showDay, showList } from "./lists.ts";
-import { actor, tz } from "./screen.ts";
+import { tz } from "./screen.ts";
 import { dayMonth, listPager, periodText } from "./views.ts";
 
 /** The list a selection belongs to. */
@@ -155,22 +155,11 @@ export async function pickCancel(
   const ids = await checkedSelection(ctx, period, n);
   if (!ids) return;
   endInput(ctx);
-  const { cancelled, skipped } = ctx.deps.services.adminBookings.cancelMany(
-    ids,
-    actor(ctx),
-    reason,
-  );
   setPicked(ctx, period, []);
-  ctx.deps.metrics.bookingsCancelledTotal.inc(undefined, cancelled.length);
-  ctx.deps.logger.info("Chosen bookings cancelled by admin", {
+  const report = await cancelAndTell(ctx, ids, reason, "Chosen bookings cancelled by admin", {
     ...range(period),
-    cancelled: cancelled.length,
-    adminId: ctx.from!.id,
   });
-  const notified = await tellClientsCancelled(ctx, cancelled);
-  const report = [ctx.t("admin_bookings.group_done", { cancelled: cancelled.length, notified })];
-  if (skipped) report.push(ctx.t("admin_bookings.group_skipped", { n: skipped }));
   await (period.from.equals(period.to)
-    ? showDay(ctx, period.from, 0, report.join("\n"))
-    : showList(ctx, "all", period, 0, report.join("\n")));
+    ? showDay(ctx, period.from, 0, report)
+    : showList(ctx, "all", period, 0, report));
 }
