@@ -1,6 +1,6 @@
 /** Dialog state: what each chat is in the middle of, kept in Deno KV across restarts. */
 import type { StorageAdapter } from "grammy";
-import type { AdminInput } from "./features/admin/input.ts";
+import type { AdminInput, BookingPick } from "./features/admin/input.ts";
 import { cb } from "../ui/callback_data.ts";
 
 /** The booking being put together. */
@@ -55,6 +55,8 @@ export interface SessionData {
   admin?: AdminInput;
   /** The admin's last bookings search, so its result pages can be turned. */
   adminSearch?: string;
+  /** The bookings ticked for a group cancel, with the list they belong to. */
+  adminPick?: BookingPick;
   /** Last time the dialog moved (epoch ms), to reset stale dialogs. */
   touchedAt: number;
   /** How far this booking journey got in the funnel (index of FUNNEL_STEPS), counted once. */

@@ -164,14 +164,26 @@ export interface PeriodFilter {
   from: number;
   to: number;
   status?: BookingStatus;
+  /** Soft-deleted bookings: left out (the default), included, or the only ones. */
+  deleted?: DeletedRows;
   staffId?: number;
   limit?: number;
   offset?: number;
 }
 
-/** Bookings starting in [from, to) (not deleted), in time order. */
+/** Which soft-deleted bookings a period filter reads. */
+export type DeletedRows = "exclude" | "include" | "only";
+
+/** The SQL condition on `deleted_at` (of the table alias `b.` or none) for a filter. */
+function deletedCondition(f: PeriodFilter, column = "deleted_at"): string {
+  const mode = f.deleted ?? "exclude";
+  if (mode === "include") return "1 = 1";
+  return mode === "only" ? `${column} IS NOT NULL` : `${column} IS NULL`;
+}
+
+/** Bookings starting in [from, to) (not deleted unless asked), in time order. */
 export function listBookingsBetween(db: Db, f: PeriodFilter): Booking[] {
-  const where = ["b.start_at >= ?", "b.start_at < ?", "b.deleted_at IS NULL"];
+  const where = ["b.start_at >= ?", "b.start_at < ?", deletedCondition(f, "b.deleted_at")];
   const params: SqlValue[] = [f.from, f.to];
   if (f.status) {
     where.push("b.status = ?");
@@ -188,9 +200,9 @@ export function listBookingsBetween(db: Db, f: PeriodFilter): Booking[] {
   ).all(...params) as unknown as Booking[];
 }
 
-/** Counts bookings starting in [from, to) (not deleted), optionally of one status. */
+/** Counts bookings starting in [from, to) (not deleted unless asked), optionally of one status. */
 export function countBookingsBetween(db: Db, f: PeriodFilter): number {
-  const where = ["start_at >= ?", "start_at < ?", "deleted_at IS NULL"];
+  const where = ["start_at >= ?", "start_at < ?", deletedCondition(f)];
   const params: SqlValue[] = [f.from, f.to];
   if (f.status) {
     where.push("status = ?");

@@ -4,7 +4,7 @@
  */
 import type { Clock } from "../domain/clock.ts";
 import { dayBounds } from "../domain/time.ts";
-import { audit } from "../db/audit_repo.ts";
+import { audit, listAudit } from "../db/audit_repo.ts";
 import {
   type Booking,
   getBooking,
@@ -89,6 +89,23 @@ export class AdminBookingsService {
   /** Soft-deletes a booking now; a booking still to come must be cancelled first. */
   softDelete(bookingId: number, actor: Actor): Booking {
     return softDeleteBooking(this.db, bookingId, actor.userId, this.clock.now());
+  }
+
+  /** Restores a soft-deleted booking through the booking engine (rules, overlap, audit). */
+  restore(bookingId: number, actor: Actor): Booking {
+    return this.bookings.restoreBooking(bookingId, actor);
+  }
+
+  /** Who soft-deleted a booking and when, from the audit log (the latest delete). */
+  deletion(bookingId: number): { actorId: number | null; at: number } | undefined {
+    const { rows } = listAudit(this.db, {
+      entity: "booking",
+      entityId: bookingId,
+      limit: 100,
+      offset: 0,
+    });
+    const record = rows.find((r) => r.action === "delete");
+    return record && { actorId: record.actorId, at: record.at };
   }
 
   /** Cancels the given bookings one by one through the booking engine, each audited. */

@@ -528,6 +528,37 @@ export class BookingService {
     }
   }
 
+  /**
+   * Brings a soft-deleted booking back (admins) as it was. One still to come and active must
+   * fit the rules again; the overlap trigger refuses an active one whose time is taken now.
+   */
+  restoreBooking(bookingId: number, actor: Actor): Booking {
+    const now = this.clock.now();
+    try {
+      return writeTransaction(this.db, () => {
+        const booking = getBooking(this.db, bookingId);
+        if (!booking || booking.deletedAt === null) throw new BookingError("not_found");
+        if (booking.status === "active" && booking.start > now) {
+          const service = getService(this.db, booking.serviceId)!;
+          this.pickStaff(booking.staffId, service, booking.start, booking.id);
+        }
+        updateBooking(this.db, booking.id, { deletedAt: null }, now);
+        this.auditBooking(booking.id, {
+          at: now,
+          actorId: actor.userId,
+          action: "restore",
+          field: "deleted_at",
+          oldValue: new Date(booking.deletedAt).toISOString(),
+          newValue: null,
+        });
+        return getBooking(this.db, booking.id)!;
+      });
+    } catch (error) {
+      if (isSqliteSlotTaken(error)) throw new BookingError("slot_taken");
+      throw error;
+    }
+  }
+
   /** Records the client's "I'm coming". */
   confirmAttendance(bookingId: number, actor: Actor): Booking {
     const now = this.clock.now();

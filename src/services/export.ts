@@ -3,7 +3,12 @@
  * at a time, with local dates and times and prices a spreadsheet sums.
  */
 import { CSV_BOM, csvLine, guardFormula } from "../domain/csv.ts";
-import { type Booking, type BookingStatus, listBookingsBetween } from "../db/bookings_repo.ts";
+import {
+  type Booking,
+  type BookingStatus,
+  type DeletedRows,
+  listBookingsBetween,
+} from "../db/bookings_repo.ts";
 import type { Db } from "../db/connection.ts";
 
 /** The texts of an export in the admin's language. */
@@ -15,6 +20,8 @@ export interface ExportLabels {
   header: readonly string[];
   /** The word for a status. */
   status: (status: BookingStatus) => string;
+  /** When set, a last column `title` flags each deleted booking with `yes` (else empty). */
+  deleted?: { title: string; yes: string };
 }
 
 /** What to export. */
@@ -22,6 +29,8 @@ export interface ExportFilter {
   from: number;
   to: number;
   status?: BookingStatus;
+  /** Soft-deleted bookings: left out (the default), included, or the only ones. */
+  deleted?: DeletedRows;
 }
 
 /** Rows read from the database per query while exporting. */
@@ -79,6 +88,7 @@ export function bookingCsvLine(
   const start = local.parts(b.start);
   const end = local.parts(b.end);
   const created = local.parts(b.createdAt);
+  const flag = labels.deleted ? [b.deletedAt === null ? null : labels.deleted.yes] : [];
   return csvLine([
     b.id,
     start.date,
@@ -93,6 +103,7 @@ export function bookingCsvLine(
     `${created.date} ${created.time}`,
     b.durationMinutes,
     b.priceMinor === null ? null : csvAmount(b.priceMinor),
+    ...flag,
   ]);
 }
 
@@ -122,7 +133,8 @@ export async function* bookingsCsv(
 ): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
   const local = new LocalTimeFormatter(timeZone);
-  yield encoder.encode(CSV_BOM + csvLine(labels.header));
+  const header = labels.deleted ? [...labels.header, labels.deleted.title] : labels.header;
+  yield encoder.encode(CSV_BOM + csvLine(header));
   const seen = new Set<number>();
   let from = filter.from;
   let skip = 0;

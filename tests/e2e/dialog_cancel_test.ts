@@ -273,6 +273,18 @@ const ADMIN_DIALOGS: AdminDialog[] = [
     value: "Мастер заболел",
   },
   {
+    name: "bookings: reason of cancelling chosen bookings",
+    open: async (b) => {
+      await openCard(b);
+      await press(b, "📅 К дню");
+      await press(b, "☑️ Выбрать записи для отмены");
+      await press(b, "☑️ Выбрать все");
+      await press(b, "❌ Отменить выбранные (1)");
+    },
+    asks: /Отменить выбранные записи\?[\s\S]*Отправьте причину сообщением/,
+    value: "Мастер заболел",
+  },
+  {
     name: "services: new service, name",
     open: async (b) => {
       await press(b, "💇 Услуги");

@@ -5,6 +5,7 @@ import { loadDemoData } from "../../src/services/demo_data.ts";
 import { BookingError, BookingService } from "../../src/services/booking_service.ts";
 import { listBookableServices, setServiceDeleted } from "../../src/db/services_repo.ts";
 import { upsertUser } from "../../src/db/users_repo.ts";
+import { getBooking, insertBooking, updateBooking } from "../../src/db/bookings_repo.ts";
 import { listAudit } from "../../src/db/audit_repo.ts";
 import { addDayOff, setRule } from "../../src/db/schedule_repo.ts";
 import { insertStaff, setStaffActive } from "../../src/db/staff_repo.ts";
@@ -275,6 +276,56 @@ Deno.test("service: a booking keeps its price when the service's price changes a
     const audit = listAudit(s.db, { entity: "booking", entityId: b.id, limit: 20, offset: 0 })
       .rows.filter((r) => r.field === "price_minor").map((r) => [r.oldValue, r.newValue]);
     assert.deepEqual(audit.sort(), [["150000", "70000"], ["70000", null]].sort());
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("service: restore brings a deleted booking back as it was, through the rules and the overlap trigger", async () => {
+  const s = await setup();
+  try {
+    const admin = { userId: 3, isAdmin: true };
+    const soft = (id: number) => updateBooking(s.db, id, { deletedAt: s.clock.now() }, NOW);
+    // A live booking is not "deleted": nothing to restore.
+    const live = book(s.engine, 1, s.services.Haircut, at("2026-12-02T07:00:00Z"));
+    assert.equal(code(() => s.engine.restoreBooking(live.id, admin)), "not_found");
+
+    // A cancelled one comes back cancelled; the restore is audited.
+    const cancelled = book(s.engine, 2, s.services.Haircut, at("2026-12-02T09:00:00Z"));
+    s.engine.cancelBooking(cancelled.id, admin, null);
+    soft(cancelled.id);
+    const back = s.engine.restoreBooking(cancelled.id, admin);
+    assert.equal(back.deletedAt, null);
+    assert.equal(back.status, "cancelled");
+    const record =
+      listAudit(s.db, { entity: "booking", entityId: cancelled.id, limit: 1, offset: 0 })
+        .rows[0];
+    assert.deepEqual([record.action, record.field, record.actorId], ["restore", "deleted_at", 3]);
+
+    // An active one still to come must fit the rules again: its day became a day off.
+    const friday = book(s.engine, 1, s.services.Haircut, at("2026-12-04T07:00:00Z"));
+    soft(friday.id);
+    addDayOff(s.db, "2026-12-04", null, "holiday");
+    assert.notEqual(code(() => s.engine.restoreBooking(friday.id, admin)), "ok");
+    assert.ok(getBooking(s.db, friday.id)!.deletedAt !== null, "still deleted");
+
+    // A past active one whose time is taken now: the overlap trigger refuses it.
+    const past = book(s.engine, 1, s.services.Haircut, at("2026-12-03T07:00:00Z"));
+    s.clock.set(at("2026-12-05T06:00:00Z"));
+    soft(past.id);
+    const other = insertBooking(s.db, {
+      userId: 2,
+      serviceId: past.serviceId,
+      staffId: past.staffId,
+      start: past.start,
+      end: past.end,
+      clientName: "Борис",
+      phone: "+79035550000",
+      priceMinor: null,
+    }, s.clock.now());
+    assert.equal(code(() => s.engine.restoreBooking(past.id, admin)), "slot_taken");
+    s.engine.setStatus(other, admin, "cancelled");
+    assert.equal(s.engine.restoreBooking(past.id, admin).status, "active");
   } finally {
     await s.close();
   }

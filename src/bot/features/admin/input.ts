@@ -12,12 +12,22 @@ export type BookingsInput =
   | { kind: "ab_date" }
   | { kind: "ab_search" }
   | { kind: "ab_period"; st: StatusFilter }
-  | { kind: "ab_export" }
+  | { kind: "ab_export"; del: 0 | 1 }
   | { kind: "ab_move_date"; id: number }
   | { kind: "ab_name"; id: number }
   | { kind: "ab_phone"; id: number }
   | { kind: "ab_reason"; id: number }
-  | { kind: "ab_group_reason"; date: string; n: number };
+  | { kind: "ab_group_reason"; date: string; n: number }
+  | { kind: "ab_pick_reason"; from: string; to: string; n: number };
+
+/**
+ * The bookings an admin ticked for a group cancel, kept in the session (callback data is too
+ * short for a selection) and keyed by the list they belong to ("from_to" of its period).
+ */
+export interface BookingPick {
+  list: string;
+  ids: number[];
+}
 
 // --- services ("as_") -------------------------------------------------------------------
 /** A service being created step by step. */

@@ -3,6 +3,7 @@
  * table of sections; the text an admin types is routed by one table of input kinds. Each
  * section is its own composer; every handler checks the sender's role on the server.
  */
+import { VERSION } from "../../../version.ts";
 import { Composer } from "grammy";
 import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
@@ -85,7 +86,10 @@ export async function showAdminMenu(ctx: BotContext): Promise<void> {
   rows.push(menuRow(ctx));
   await show(
     ctx,
-    ctx.t("admin.menu_title", { role: ctx.t(`admin.role_${ctx.role ?? "viewer"}`) }),
+    [
+      ctx.t("admin.menu_title", { role: ctx.t(`admin.role_${ctx.role ?? "viewer"}`) }),
+      ctx.t("admin.about", { version: VERSION }),
+    ].join("\n"),
     rows,
   );
 }

@@ -2,16 +2,23 @@
 import { z } from "zod";
 import { parseIsoDate } from "../../../../domain/time.ts";
 import { codec } from "../../../../ui/callback_data.ts";
+import type { BookingStatus, DeletedRows } from "../../../../db/bookings_repo.ts";
 
 const int = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const isoDate = z.string().refine((s) => parseIsoDate(s) !== undefined);
 /** The confirmation flag of an action: 0 = ask, 1 = do. */
 const ok = z.coerce.number().int().min(0).max(1);
-const statusFilter = z.enum(["all", "active", "cancelled", "completed", "no_show"]);
+const statusFilter = z.enum(["all", "active", "cancelled", "completed", "no_show", "deleted"]);
 const editField = z.enum(["date", "time", "service", "staff", "name", "phone", "status"]);
 
-/** Which bookings a list shows. */
+/** Which bookings a list shows ("deleted": the soft-deleted ones, of any status). */
 export type StatusFilter = z.output<typeof statusFilter>;
+
+/** The period filter a status filter reads. */
+export function filterOf(st: StatusFilter): { status?: BookingStatus; deleted?: DeletedRows } {
+  if (st === "deleted") return { deleted: "only" };
+  return st === "all" ? {} : { status: st };
+}
 /** The status filters in the order their buttons show. */
 export const STATUS_FILTERS: readonly StatusFilter[] = statusFilter.options;
 /** A field of a booking the universal editor changes. */
@@ -66,10 +73,27 @@ export const abCb = {
    * counted when asking; a different count means the day changed meanwhile.
    */
   group: codec("abgd", { date: isoDate, n: int, ok }),
-  /** The export menu. */
-  exportMenu: codec("axm", {}),
-  /** Ask for a custom export period. */
-  exportAsk: codec("axc", {}),
+  /** The card of a soft-deleted booking. */
+  deletedCard: codec("abcd", { id: int }),
+  /** Restore a soft-deleted booking. */
+  restore: codec("abrs", { id: int }),
+  /** Pick active bookings of a period (a day: from = to) to cancel, one page. */
+  pick: codec("abp", { from: isoDate, to: isoDate, page: int }),
+  /** Tick or untick one booking of the pick list (the selection is in the session). */
+  pickOne: codec("abpt", { from: isoDate, to: isoDate, page: int, id: int }),
+  /** Tick all (on 1) or none (on 0) of the pick list. */
+  pickAll: codec("abpa", { from: isoDate, to: isoDate, page: int, on: ok }),
+  /**
+   * Cancel the `n` ticked bookings: ask for a reason (ok 0), or do it without one (ok 1); a
+   * selection that no longer matches the active bookings is refused.
+   */
+  pickGo: codec("abpg", { from: isoDate, to: isoDate, n: int, ok }),
+  /** The export menu; `del` 1 includes deleted bookings. */
+  exportMenu: codec("axm", { del: ok }),
+  /** Ask for a custom export period; `del` 1 includes deleted bookings. */
+  exportAsk: codec("axc", { del: ok }),
   /** Export a period as CSV. */
   exportDo: codec("axe", { st: statusFilter, from: isoDate, to: isoDate }),
+  /** Export a period as CSV with its deleted bookings (flagged in a column). */
+  exportAll: codec("axw", { from: isoDate, to: isoDate }),
 } as const;

@@ -8,7 +8,7 @@ import type { Translate } from "../../../../ui/i18n.ts";
 import type { BotContext } from "../../../context.ts";
 import { button, show } from "../../../ui.ts";
 import { today } from "../kit.ts";
-import { abCb, type StatusFilter } from "./codecs.ts";
+import { abCb, filterOf, type StatusFilter } from "./codecs.ts";
 import { backToBookingsRow, tz } from "./screen.ts";
 import { periodText, statusWord } from "./views.ts";
 
@@ -29,47 +29,57 @@ const COLUMNS = [
   "price",
 ] as const;
 
-/** The export's column titles and status words in one language. */
-export function exportLabels(t: Translate): ExportLabels {
+/** The export's column titles and status words in one language (and the deleted flag). */
+export function exportLabels(t: Translate, withDeleted = false): ExportLabels {
   return {
     header: COLUMNS.map((c) => t(`admin_bookings.csv_${c}`)),
     status: (s: BookingStatus) => statusWord(t, s),
+    deleted: withDeleted
+      ? { title: t("admin_bookings.csv_deleted"), yes: t("admin_bookings.csv_deleted_yes") }
+      : undefined,
   };
 }
 
-/** The export menu: this day, week or month, or a typed period. */
-export async function showExportMenu(ctx: BotContext): Promise<void> {
+/** The export menu: this day, week or month, or a typed period; deleted ones left out or in. */
+export async function showExportMenu(ctx: BotContext, del: number): Promise<void> {
   const presetButtons = PERIOD_PRESETS.map((preset) => {
     const p = presetPeriod(preset, today(ctx));
-    return button(
-      ctx.t(`admin_bookings.period_${preset}`),
-      abCb.exportDo.pack({ st: "all", from: p.from.toString(), to: p.to.toString() }),
-    );
+    const range = { from: p.from.toString(), to: p.to.toString() };
+    const data = del ? abCb.exportAll.pack(range) : abCb.exportDo.pack({ st: "all", ...range });
+    return button(ctx.t(`admin_bookings.period_${preset}`), data);
   });
+  const toggle = del ? "btn_export_deleted_on" : "btn_export_deleted_off";
   await show(ctx, ctx.t("admin_bookings.export_title"), [
     presetButtons,
-    [button(ctx.t("admin_bookings.period_custom"), abCb.exportAsk.pack({}))],
+    [button(ctx.t("admin_bookings.period_custom"), abCb.exportAsk.pack({ del: del ? 1 : 0 }))],
+    [button(ctx.t(`admin_bookings.${toggle}`), abCb.exportMenu.pack({ del: del ? 0 : 1 }))],
     backToBookingsRow(ctx),
   ]);
 }
 
-/** Sends the bookings of a period as a CSV document (streamed in pages). */
+/**
+ * Sends the bookings of a period as a CSV document (streamed in pages). With `withDeleted`
+ * (or the "deleted" filter) the deleted bookings are in it, flagged in a last column.
+ */
 export async function exportPeriod(
   ctx: BotContext,
   period: DatePeriod,
   st: StatusFilter,
+  withDeleted = false,
 ): Promise<void> {
   const [from, to] = periodBounds(period, tz(ctx));
-  const status = st === "all" ? undefined : st;
-  const count = countBookingsBetween(ctx.deps.db, { from, to, status });
+  const filter = { from, to, ...filterOf(st) };
+  if (withDeleted) filter.deleted = "include";
+  const count = countBookingsBetween(ctx.deps.db, filter);
   const periodLabel = periodText(period);
   if (count === 0) {
     await ctx.reply(ctx.t("admin_bookings.export_empty", { period: periodLabel }), {});
     return;
   }
-  const filename = `bookings-${period.from}_${period.to}${status ? `-${status}` : ""}.csv`;
+  const suffix = st === "all" ? (withDeleted ? "-with-deleted" : "") : `-${st}`;
+  const filename = `bookings-${period.from}_${period.to}${suffix}.csv`;
   const { db } = ctx.deps;
-  const labels = exportLabels(ctx.t);
+  const labels = exportLabels(ctx.t, filter.deleted !== undefined);
   const timeZone = tz(ctx);
   ctx.deps.logger.info("Bookings exported", {
     adminId: ctx.from!.id,
@@ -78,7 +88,7 @@ export async function exportPeriod(
     count,
   });
   await ctx.replyWithDocument(
-    new InputFile(() => bookingsCsv(db, { from, to, status }, timeZone, labels), filename),
+    new InputFile(() => bookingsCsv(db, filter, timeZone, labels), filename),
     {
       caption: ctx.t("admin_bookings.export_caption", {
         period: periodLabel,

@@ -58,16 +58,29 @@ export async function groupCancel(
     return askGroupCancel(ctx, date, ctx.t("admin_bookings.group_changed", { n: ids.length }));
   }
   endInput(ctx);
+  const report = await cancelAndTell(ctx, ids, reason, "Day cancelled by admin", {
+    date: date.toString(),
+  });
+  await showDay(ctx, date, 0, report);
+}
+
+/**
+ * Cancels bookings by id (each through the engine, each audited), tells each client through
+ * the throttled sender, logs `what` and returns the report for the admin.
+ */
+export async function cancelAndTell(
+  ctx: BotContext,
+  ids: readonly number[],
+  reason: string | null,
+  what: string,
+  fields: Record<string, string>,
+): Promise<string> {
   const result = ctx.deps.services.adminBookings.cancelMany(ids, actor(ctx), reason);
   const { cancelled, skipped } = result;
   ctx.deps.metrics.bookingsCancelledTotal.inc(undefined, cancelled.length);
-  ctx.deps.logger.info("Day cancelled by admin", {
-    date: date.toString(),
-    cancelled: cancelled.length,
-    adminId: ctx.from!.id,
-  });
+  ctx.deps.logger.info(what, { ...fields, cancelled: cancelled.length, adminId: ctx.from!.id });
   const notified = await tellClientsCancelled(ctx, cancelled);
   const report = [ctx.t("admin_bookings.group_done", { cancelled: cancelled.length, notified })];
   if (skipped) report.push(ctx.t("admin_bookings.group_skipped", { n: skipped }));
-  await showDay(ctx, date, 0, report.join("\n"));
+  return report.join("\n");
 }

@@ -29,6 +29,8 @@ import { showCard } from "./card.ts";
 import { applyChange, changeContact, moveToDay, showEditor, showMoveDay } from "./editor.ts";
 import { exportPeriod, showExportMenu } from "./export.ts";
 import { askGroupCancel, groupCancel } from "./group_cancel.ts";
+import { restore, showDeletedCard } from "./deleted.ts";
+import { askPickCancel, pickAll, pickCancel, pickOne, showPick } from "./pick.ts";
 import { showBookingsMenu, showDay, showHistory, showList, showSearch } from "./lists.ts";
 import { actor, backToBookingsRow, loadBooking, tz } from "./screen.ts";
 
@@ -144,18 +146,48 @@ onButton(adminBookings, abCb.group, "admin", async (ctx, { date, n, ok }) => {
   const day = parseIsoDate(date)!;
   await (ok ? groupCancel(ctx, day, n, null) : askGroupCancel(ctx, day));
 });
-onButton(adminBookings, abCb.exportMenu, "viewer", async (ctx) => {
+onButton(adminBookings, abCb.exportMenu, "viewer", async (ctx, { del }) => {
   endInput(ctx);
-  await showExportMenu(ctx);
+  await showExportMenu(ctx, del);
 });
 onButton(
   adminBookings,
   abCb.exportAsk,
   "viewer",
-  (ctx) => ask(ctx, { kind: "ab_export" }, "admin_bookings.ask_period"),
+  (ctx, { del }) => ask(ctx, { kind: "ab_export", del: del ? 1 : 0 }, "admin_bookings.ask_period"),
 );
 onButton(adminBookings, abCb.exportDo, "viewer", async (ctx, { st, from, to }) => {
   await exportPeriod(ctx, period(from, to), st);
+});
+onButton(adminBookings, abCb.exportAll, "viewer", async (ctx, { from, to }) => {
+  await exportPeriod(ctx, period(from, to), "all", true);
+});
+
+// --- deleted bookings, choosing bookings to cancel --------------------------------------
+onButton(adminBookings, abCb.deletedCard, "viewer", async (ctx, { id }) => {
+  endInput(ctx);
+  await showDeletedCard(ctx, id);
+});
+onButton(adminBookings, abCb.restore, "admin", (ctx, { id }) => restore(ctx, id));
+onButton(adminBookings, abCb.pick, "admin", async (ctx, { from, to, page }) => {
+  endInput(ctx);
+  await showPick(ctx, period(from, to), page);
+});
+onButton(
+  adminBookings,
+  abCb.pickOne,
+  "admin",
+  (ctx, { from, to, page, id }) => pickOne(ctx, period(from, to), page, id),
+);
+onButton(
+  adminBookings,
+  abCb.pickAll,
+  "admin",
+  (ctx, { from, to, page, on }) => pickAll(ctx, period(from, to), page, on),
+);
+onButton(adminBookings, abCb.pickGo, "admin", async (ctx, { from, to, n, ok }) => {
+  const p = period(from, to);
+  await (ok ? pickCancel(ctx, p, n, null) : askPickCancel(ctx, p, n));
 });
 
 // --- typed input ------------------------------------------------------------------------
@@ -218,7 +250,7 @@ export const bookingsInputs: InputRoutes<BookingsInput["kind"]> = {
     "viewer",
     readPeriod,
     "admin_bookings.bad_period",
-    (ctx, _, p) => exportPeriod(ctx, p, "all"),
+    (ctx, input, p) => exportPeriod(ctx, p, "all", input.del === 1),
   ),
   ab_move_date: parsedRoute(
     "admin",
@@ -255,6 +287,15 @@ export const bookingsInputs: InputRoutes<BookingsInput["kind"]> = {
         return showBookingsMenu(ctx);
       }
       await groupCancel(ctx, date, input.n, text || null);
+    },
+  },
+  ab_pick_reason: {
+    need: "admin",
+    async handle(ctx, input, text) {
+      if (reasonTooLong(text)) {
+        return again(ctx, "admin_bookings.reason_too_long", { max: MAX_REASON });
+      }
+      await pickCancel(ctx, period(input.from, input.to), input.n, text || null);
     },
   },
 };

@@ -22,7 +22,7 @@ import type { BotContext } from "../../../context.ts";
 import { button, type Buttons, show } from "../../../ui.ts";
 import { hasRole } from "../access_control.ts";
 import { backToAdminRow, today, withNotice } from "../kit.ts";
-import { abCb, PAGE_SIZE, STATUS_FILTERS, type StatusFilter } from "./codecs.ts";
+import { abCb, filterOf, PAGE_SIZE, STATUS_FILTERS, type StatusFilter } from "./codecs.ts";
 import { backToBookingsRow, listStyle, tz } from "./screen.ts";
 import { bookingPage, dayMonth, periodText } from "./views.ts";
 
@@ -53,7 +53,7 @@ export async function showBookingsMenu(ctx: BotContext): Promise<void> {
           }),
         ),
       ],
-      [button(t("admin_bookings.btn_export"), abCb.exportMenu.pack({}))],
+      [button(t("admin_bookings.btn_export"), abCb.exportMenu.pack({ del: 0 }))],
       backToAdminRow(ctx),
     ],
   );
@@ -105,6 +105,7 @@ function dayRows(ctx: BotContext, date: Temporal.PlainDate, total: number, activ
   if (active > 0 && hasRole(ctx, "admin")) {
     const label = t("admin_bookings.btn_cancel_day", { n: active });
     rows.push([button(label, abCb.group.pack({ date: iso, n: active, ok: 0 }))]);
+    rows.push(pickRow(ctx, { from: date, to: date }));
   }
   if (total > 0) {
     const data = abCb.exportDo.pack({ st: "all", from: iso, to: iso });
@@ -114,17 +115,24 @@ function dayRows(ctx: BotContext, date: Temporal.PlainDate, total: number, activ
   return rows;
 }
 
+/** The button choosing bookings of a period to cancel. */
+function pickRow(ctx: BotContext, period: DatePeriod) {
+  const range = { from: period.from.toString(), to: period.to.toString() };
+  return [button(ctx.t("admin_bookings.btn_pick"), abCb.pick.pack({ ...range, page: 0 }))];
+}
+
 /** Bookings of a period with a status filter, paginated, with filter and period buttons. */
 export async function showList(
   ctx: BotContext,
   st: StatusFilter,
   period: DatePeriod,
   page: number,
+  notice?: string,
 ): Promise<void> {
   const db = ctx.deps.db;
   const [from, to] = periodBounds(period, tz(ctx));
-  const status = st === "all" ? undefined : st;
-  const total = countBookingsBetween(db, { from, to, status });
+  const filter = filterOf(st);
+  const total = countBookingsBetween(db, { from, to, ...filter });
   const p = paginate(total, page, PAGE_SIZE);
   const range = { from: period.from.toString(), to: period.to.toString() };
   const { text, rows } = bookingPage({
@@ -134,19 +142,22 @@ export async function showList(
       total,
     }),
     page: p,
-    bookings: listBookingsBetween(db, { from, to, status, limit: p.size, offset: p.offset }),
+    bookings: listBookingsBetween(db, { from, to, ...filter, limit: p.size, offset: p.offset }),
     style: listStyle(ctx, true),
     empty: ctx.t("admin_bookings.list_empty"),
     pack: (n) => abCb.list.pack({ st, ...range, page: n }),
   }, ctx.t);
   rows.push(...listRows(ctx, st, period));
+  const pickable = st !== "deleted" && hasRole(ctx, "admin") &&
+    countBookingsBetween(db, { from, to, status: "active" }) > 0;
+  if (pickable) rows.push(pickRow(ctx, period));
   if (total > 0) {
     rows.push([
       button(ctx.t("admin_bookings.btn_export_list"), abCb.exportDo.pack({ st, ...range })),
     ]);
   }
   rows.push(backToBookingsRow(ctx));
-  await show(ctx, text, rows);
+  await show(ctx, withNotice(notice, text), rows);
 }
 
 /** The filter and period buttons of a list (the chosen ones ticked). */

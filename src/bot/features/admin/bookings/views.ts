@@ -61,16 +61,25 @@ export function bookingLine(b: Booking, t: Translate, style: ListStyle): string 
   });
 }
 
-/** The button opening a booking's card. */
+/** The button opening a booking's card (the deleted ones' card for a deleted booking). */
 export function bookingButton(b: Booking, style: ListStyle): InlineKeyboardButton[] {
+  const open = b.deletedAt === null ? abCb.card : abCb.deletedCard;
   const day = style.withDate ? `${dayMonth(localDate(b.start, style.timeZone))} ` : "";
   const time = formatTime(b.start, style.timeZone);
   return [
     button(
       `${statusIcon(b.status)} ${day}${time} ${b.clientName} · ${b.serviceName}`,
-      abCb.card.pack({ id: b.id }),
+      open.pack({ id: b.id }),
     ),
   ];
+}
+
+/** The pager row of a list of bookings ("◀️ Page 1", "Page 3 ▶️"), empty for one page. */
+export function listPager(t: Translate, page: Page, pack: (page: number) => string) {
+  return pagerRow(page, pack, {
+    prev: (n) => t("admin_bookings.page_prev", { page: n + 1 }),
+    next: (n) => t("admin_bookings.page_next", { page: n + 1 }),
+  });
 }
 
 /** What one page of a list of bookings shows. */
@@ -96,10 +105,7 @@ export function bookingPage(m: BookingPage, t: Translate): { text: string; rows:
     ? m.bookings.map((b) => bookingLine(b, t, m.style)).join("\n")
     : m.empty;
   const rows: Buttons = m.bookings.map((b) => bookingButton(b, m.style));
-  const pager = pagerRow(m.page, m.pack, {
-    prev: (page) => t("admin_bookings.page_prev", { page: page + 1 }),
-    next: (page) => t("admin_bookings.page_next", { page: page + 1 }),
-  });
+  const pager = listPager(t, m.page, m.pack);
   if (pager.length) rows.push(pager);
   return { text: `${m.title}${info ? `\n${info}` : ""}\n\n${body}`, rows };
 }
