@@ -7,7 +7,7 @@ import { type Api, type Bot, webhookCallback } from "grammy";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Config } from "./config.ts";
 import { type Db } from "./db/connection.ts";
-import { openMigrated, syncOwners } from "./db/setup.ts";
+import { localizeDefaultMaster, openMigrated, syncOwners } from "./db/setup.ts";
 import { migrateUp } from "./db/migrate.ts";
 import { listOwnerIds } from "./db/admins_repo.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
@@ -16,6 +16,7 @@ import { CatalogService } from "./services/catalog_service.ts";
 import { ScheduleService } from "./services/schedule_service.ts";
 import { AdminBookingsService } from "./services/admin_bookings.ts";
 import { FunnelService } from "./services/funnel.ts";
+import { ProfileService } from "./services/profile_service.ts";
 import {
   ensureHealthyDatabase,
   type HealthyDatabaseResult,
@@ -175,6 +176,7 @@ async function openStorage(config: Config, clock: Clock, logger: Logger): Promis
     });
     const db = openMigrated(config.dbPath, clock.now());
     syncOwners(db, config.adminIds, clock.now());
+    localizeDefaultMaster(db, config.businessLanguage, clock.now());
     if (config.adminIds.length === 0) logger.warning("ADMIN_IDS is empty: nobody can use /admin");
     const kv = await openKvOrMoveAside(config.kvPath, clock.now(), logger);
     return { db, kv, health, lock };
@@ -207,6 +209,7 @@ function buildDeps(
     prepare(db) {
       migrateUp(db, clock.now());
       syncOwners(db, config.adminIds, clock.now());
+      localizeDefaultMaster(db, config.businessLanguage, clock.now());
     },
   });
   return {
@@ -219,8 +222,10 @@ function buildDeps(
       catalog: new CatalogService(db, clock),
       schedule: new ScheduleService(db, clock, config.timeZone),
       funnel: new FunnelService(db, clock, config.timeZone),
+      profile: new ProfileService(db, clock),
     },
     catalogs: loadCatalogs(),
+    businessLanguage: config.businessLanguage,
     logger,
     metrics: createBotMetrics(),
     kv: storage.kv.kv,
@@ -378,7 +383,8 @@ async function publishCommands(api: Api, deps: BotDeps): Promise<void> {
       command,
       description: t(`common.cmd_${command}`),
     }));
-    // Russian is also the default for users whose language has no list of its own.
-    await api.setMyCommands(commands, lang === "ru" ? {} : { language_code: lang });
+    // The business language is also the default for users whose language has no list of its own.
+    const home = lang === (deps.businessLanguage ?? "ru");
+    await api.setMyCommands(commands, home ? {} : { language_code: lang });
   }
 }

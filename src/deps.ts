@@ -7,6 +7,7 @@ import type { BookingService } from "./services/booking_service.ts";
 import type { CatalogService } from "./services/catalog_service.ts";
 import type { ScheduleService } from "./services/schedule_service.ts";
 import type { FunnelService } from "./services/funnel.ts";
+import type { ProfileService } from "./services/profile_service.ts";
 import type { Logger } from "./ops/log.ts";
 import type { LiveBackups } from "./ops/live_restore.ts";
 import type { BotMetrics } from "./ops/metrics.ts";
@@ -29,6 +30,8 @@ export interface Services {
   schedule: ScheduleService;
   /** Counts the steps of client booking journeys. */
   funnel: FunnelService;
+  /** The salon's profile and the first-run setup. */
+  profile: ProfileService;
 }
 
 /** The shared dependencies; tests pass their own. */
@@ -40,6 +43,8 @@ export interface BotDeps {
   /** Bulk messages (a day's cancellations) go through the jobs' throttled sender. */
   bulkSend: BulkSend;
   catalogs: Catalogs;
+  /** BUSINESS_LANGUAGE: the language of people whose language is unknown. */
+  businessLanguage?: Lang;
   logger: Logger;
   metrics: BotMetrics;
   /** Storage of dialog state (Deno KV in production). */

@@ -98,7 +98,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
         contact: ctx.message?.contact ? true : undefined,
       });
     }
-    ctx.lang = pickLanguage(chosen, from?.language_code);
+    ctx.lang = pickLanguage(chosen, from?.language_code, config.businessLanguage);
     ctx.t = translator(deps.catalogs, ctx.lang);
     await next();
   });

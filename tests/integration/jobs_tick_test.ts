@@ -26,6 +26,7 @@ import { FakeBotApi } from "../support/fake_bot_api.ts";
 import { CatalogService } from "../../src/services/catalog_service.ts";
 import { ScheduleService } from "../../src/services/schedule_service.ts";
 import { FunnelService } from "../../src/services/funnel.ts";
+import { ProfileService } from "../../src/services/profile_service.ts";
 import { AdminBookingsService } from "../../src/services/admin_bookings.ts";
 
 const MINUTE = 60_000;
@@ -586,6 +587,7 @@ Deno.test("jobs: startJobs catches up at once, never overlaps ticks, stops clean
         catalog: new CatalogService(f.db, f.clock),
         schedule: new ScheduleService(f.db, f.clock, "Europe/Moscow"),
         funnel: new FunnelService(f.db, f.clock, "Europe/Moscow"),
+        profile: new ProfileService(f.db, f.clock),
       },
       bulkSend: () => Promise.resolve(0),
       kv,

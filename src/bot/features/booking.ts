@@ -8,6 +8,9 @@ import { listActiveStaff } from "../../db/staff_repo.ts";
 import { getUser } from "../../db/users_repo.ts";
 import { FUNNEL_STEPS, type FunnelStep } from "../../domain/funnel.ts";
 import { icsEvent } from "../../domain/ics.ts";
+import { businessProfile } from "../../db/profile_repo.ts";
+import { firstFreeDay } from "../../services/availability.ts";
+import { noFreeDaysScreen, salonLocation } from "../../ui/profile.ts";
 import { localDate } from "../../domain/time.ts";
 import { validateName, validatePhone } from "../../domain/validation.ts";
 import { BookingError, type StaffChoice } from "../../services/booking_service.ts";
@@ -111,6 +114,17 @@ export async function showCalendar(ctx: BotContext, month: Temporal.PlainYearMon
     await show(ctx, ctx.t("booking.service_unavailable"), [menuRow(ctx)]);
     ctx.session = initialSession();
     return;
+  }
+  if (!firstFreeDay(ctx.deps.bookings, service.id, staffChoice(draft.staffId))) {
+    const rules = ctx.deps.bookings.rules();
+    const screen = noFreeDaysScreen(
+      service.name,
+      rules.horizonDays,
+      businessProfile(ctx.deps.db),
+      ctx.t,
+    );
+    ctx.session = initialSession();
+    return show(ctx, screen.text, screen.buttons);
   }
   const today = ctx.deps.bookings.today();
   const rules = ctx.deps.bookings.rules();
@@ -293,6 +307,7 @@ export function icsFile(ctx: BotContext, b: Booking): InputFile {
         ? []
         : [ctx.t("booking.card_price", { price: formatPrice(b.priceMinor, ctx.lang) })]),
     ].join("\n"),
+    location: salonLocation(businessProfile(ctx.deps.db)),
     stamp: ctx.deps.clock.now(),
   });
   return new InputFile(new TextEncoder().encode(ics), `booking-${b.id}.ics`);
@@ -372,7 +387,12 @@ async function confirm(ctx: BotContext): Promise<void> {
 }
 
 function card(ctx: BotContext, b: Booking): string {
-  return bookingCard(b, ctx.t, ctx.lang, ctx.config.timeZone, { showStaff: showsStaff(ctx) });
+  return bookingCard(b, ctx.t, ctx.lang, ctx.config.timeZone, cardOptions(ctx));
+}
+
+/** How a client's card is drawn: masters' names when several, the salon's contacts. */
+export function cardOptions(ctx: BotContext) {
+  return { showStaff: showsStaff(ctx), salon: businessProfile(ctx.deps.db) };
 }
 
 /** Starts moving `bookingId` (already checked by the caller) to a new slot. */

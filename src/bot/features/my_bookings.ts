@@ -13,7 +13,7 @@ import { escapeHtml } from "../../ui/i18n.ts";
 import { notifyAdmins } from "../notify.ts";
 import { initialSession } from "../session.ts";
 import { ack, button, type Buttons, menuRow, show } from "../ui.ts";
-import { showCalendar, showsStaff, startBooking, startReschedule } from "./booking.ts";
+import { cardOptions, showCalendar, showsStaff, startBooking, startReschedule } from "./booking.ts";
 
 /** The client's own bookings. */
 export const myBookingsFeature = new Composer<BotContext>();
@@ -105,7 +105,7 @@ async function showBooking(ctx: BotContext, b: Booking, notice?: string): Promis
       cb.myList.pack({ kind: upcoming ? "up" : "past", page: 0 }),
     ),
   ]);
-  const card = bookingCard(b, ctx.t, ctx.lang, ctx.config.timeZone, { showStaff: showsStaff(ctx) });
+  const card = bookingCard(b, ctx.t, ctx.lang, ctx.config.timeZone, cardOptions(ctx));
   await show(
     ctx,
     `${notice ? `${notice}\n\n` : ""}${ctx.t("my.booking_title", { id: b.id })}\n${card}`,
@@ -193,7 +193,7 @@ onOwnBooking(cb.cancelAsk, async (ctx, b) => {
   await show(
     ctx,
     `${ctx.t("my.cancel_confirm")}\n\n${
-      bookingCard(b, ctx.t, ctx.lang, ctx.config.timeZone, { showStaff: showsStaff(ctx) })
+      bookingCard(b, ctx.t, ctx.lang, ctx.config.timeZone, cardOptions(ctx))
     }`,
     [
       [button(ctx.t("my.cancel_yes"), cb.cancelDo.pack({ id: b.id }))],

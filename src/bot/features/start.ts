@@ -1,6 +1,8 @@
 /** /start (with deep links), the main menu, /help for the current step, language, cancel. */
 import { Composer } from "grammy";
 import { setUserLanguage } from "../../db/users_repo.ts";
+import { businessProfile } from "../../db/profile_repo.ts";
+import { withSalon } from "../../ui/profile.ts";
 import { cb } from "../../ui/callback_data.ts";
 import type { BotContext } from "../context.ts";
 import type { LocaleKey } from "../../ui/locale_keys.ts";
@@ -10,6 +12,9 @@ import { ack, button, type Buttons, show } from "../ui.ts";
 import { startBooking } from "./booking.ts";
 import { showMyBookings } from "./my_bookings.ts";
 import { repeatBooking } from "./my_bookings.ts";
+
+/** The salon's profile, shown in the welcome and /help. */
+const salon = (ctx: BotContext) => businessProfile(ctx.deps.db);
 
 /** Entry points every user sees. */
 export const startFeature = new Composer<BotContext>();
@@ -28,7 +33,7 @@ export function mainMenu(ctx: BotContext): Buttons {
 /** Shows the main menu. */
 export async function showMainMenu(ctx: BotContext, greeting = false): Promise<void> {
   const text = greeting
-    ? ctx.t("common.welcome", { name: ctx.from?.first_name ?? "" })
+    ? withSalon(ctx.t("common.welcome", { name: ctx.from?.first_name ?? "" }), salon(ctx), ctx.t)
     : ctx.t("common.main_menu");
   await show(ctx, text, mainMenu(ctx));
 }
@@ -73,7 +78,7 @@ const HELP_BY_STEP: Record<Step, LocaleKey> = {
 };
 
 startFeature.command("help", async (ctx) => {
-  await ctx.reply(ctx.t(HELP_BY_STEP[ctx.session.step]), {});
+  await ctx.reply(withSalon(ctx.t(HELP_BY_STEP[ctx.session.step]), salon(ctx), ctx.t), {});
 });
 
 startFeature.command("my", (ctx) => showMyBookings(ctx, "up", 0));

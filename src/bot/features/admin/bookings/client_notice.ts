@@ -4,6 +4,7 @@
  * outbox without touching the screens.
  */
 import type { Booking } from "../../../../db/bookings_repo.ts";
+import { type BusinessProfile, businessProfile } from "../../../../db/profile_repo.ts";
 import { staffVisibleToClients } from "../../../../db/staff_repo.ts";
 import type { UserMessage } from "../../../../deps.ts";
 import { button } from "../../../../ui/buttons.ts";
@@ -47,6 +48,7 @@ export function changedNotice(
   after: Booking,
   timeZone: string,
   showStaff: boolean,
+  salon?: BusinessProfile,
 ): UserMessage {
   return {
     userId: after.userId,
@@ -54,7 +56,7 @@ export function changedNotice(
       t("admin_bookings.client_changed", {
         id: after.id,
         changesHtml: describeChanges(before, after, t, lang, timeZone).join("\n"),
-        cardHtml: bookingCard(after, t, lang, timeZone, { showStaff }),
+        cardHtml: bookingCard(after, t, lang, timeZone, { showStaff, salon }),
       }),
     keyboard: (t) => [[
       button(t("admin_bookings.client_btn_open"), cb.myBooking.pack({ id: after.id })),
@@ -63,13 +65,18 @@ export function changedNotice(
 }
 
 /** The notice "an admin cancelled your booking" (the reason is on the card), to book again. */
-export function cancelledNotice(b: Booking, timeZone: string, showStaff: boolean): UserMessage {
+export function cancelledNotice(
+  b: Booking,
+  timeZone: string,
+  showStaff: boolean,
+  salon?: BusinessProfile,
+): UserMessage {
   return {
     userId: b.userId,
     render: (t, lang) =>
       t("admin_bookings.client_cancelled", {
         id: b.id,
-        cardHtml: bookingCard(b, t, lang, timeZone, { showStaff }),
+        cardHtml: bookingCard(b, t, lang, timeZone, { showStaff, salon }),
       }),
     keyboard: (t) => [[
       button(t("admin_bookings.client_btn_book"), cb.menu.pack({ item: "book" })),
@@ -88,16 +95,19 @@ async function send(ctx: BotContext, message: UserMessage): Promise<boolean> {
 
 /** Tells the client what an admin changed; returns whether the message was delivered. */
 export function tellClientChanged(ctx: BotContext, before: Booking, after: Booking) {
-  return send(ctx, changedNotice(before, after, tz(ctx), staffVisibleToClients(ctx.deps.db)));
+  const showStaff = staffVisibleToClients(ctx.deps.db);
+  return send(ctx, changedNotice(before, after, tz(ctx), showStaff, businessProfile(ctx.deps.db)));
 }
 
 /** Tells the client their booking was cancelled; returns whether it was delivered. */
 export function tellClientCancelled(ctx: BotContext, b: Booking): Promise<boolean> {
-  return send(ctx, cancelledNotice(b, tz(ctx), staffVisibleToClients(ctx.deps.db)));
+  const showStaff = staffVisibleToClients(ctx.deps.db);
+  return send(ctx, cancelledNotice(b, tz(ctx), showStaff, businessProfile(ctx.deps.db)));
 }
 
 /** Tells every client of `cancelled` through the throttled sender; returns how many arrived. */
 export function tellClientsCancelled(ctx: BotContext, cancelled: readonly Booking[]) {
   const showStaff = staffVisibleToClients(ctx.deps.db);
-  return ctx.deps.bulkSend(cancelled.map((b) => cancelledNotice(b, tz(ctx), showStaff)));
+  const salon = businessProfile(ctx.deps.db);
+  return ctx.deps.bulkSend(cancelled.map((b) => cancelledNotice(b, tz(ctx), showStaff, salon)));
 }
