@@ -26,7 +26,7 @@ export const PROFILE_LIMITS: Record<ProfileField, number> = {
 /** Why a value was refused. */
 export type ProfileProblem = "too_long" | "bad_phone" | "bad_url";
 
-/** The settings key marking the first-run setup as finished or skipped. */
+/** The settings key of the first-run setup: "0" started, "1" finished or skipped. */
 const SETUP_DONE = "setup.done";
 
 /** The problem of a value for a field, or undefined when it may be stored ("" clears). */
@@ -88,6 +88,27 @@ export class ProfileService {
   /** Whether the first-run setup was finished or skipped. */
   setupDone(): boolean {
     return getSetting(this.db, SETUP_DONE) === "1";
+  }
+
+  /** Whether the first-run setup was started (and is not over until finished or skipped). */
+  setupStarted(): boolean {
+    return getSetting(this.db, SETUP_DONE) !== undefined;
+  }
+
+  /** Marks the first-run setup as started: /admin leads through it until it is over. */
+  startSetup(actorId: number): void {
+    writeTransaction(this.db, () => {
+      if (this.setupStarted()) return;
+      const now = this.clock.now();
+      setSetting(this.db, SETUP_DONE, "0", now);
+      audit(this.db, {
+        at: now,
+        actorId,
+        entity: "settings",
+        entityId: SETUP_DONE,
+        action: "setup_started",
+      });
+    });
   }
 
   /** Marks the first-run setup as finished (or skipped) so /admin opens the menu from now on. */

@@ -61,12 +61,15 @@ export const profileInputs: InputRoutes<ProfileInput["kind"]> = {
 
 /**
  * Shows the first-run setup instead of the menu when an owner opens /admin on an install
- * without working hours or services and has not finished or skipped it; true when shown.
+ * without working hours or services (or once it was started this way), until it is finished
+ * or skipped; true when shown. An install that already works never sees it.
  */
 export async function offerSetup(ctx: BotContext): Promise<boolean> {
-  if (ctx.role !== "owner" || ctx.deps.services.profile.setupDone()) return false;
+  const profile = ctx.deps.services.profile;
+  if (ctx.role !== "owner" || profile.setupDone()) return false;
   const state = setupState(ctx.deps.db);
-  if (state.hours && state.service) return false;
+  if (state.hours && state.service && !profile.setupStarted()) return false;
+  profile.startSetup(ctx.from!.id);
   endInput(ctx);
   const { text, buttons } = setupView(firstOpenStep(state), state, ctx.t);
   await show(ctx, text, buttons);
