@@ -29,7 +29,10 @@ Deno.test("e2e first setup: profile → hours → first service → test booking
   try {
     const owner = t.fake.user(OWNER, { first_name: "Owner", language_code: "ru" });
     await send(t, owner, "/admin");
-    assert.match(last(owner), /Настроим бота — шаг 1 из 4[\s\S]*Профиль салона[\s\S]*Ещё не сделано/);
+    assert.match(
+      last(owner),
+      /Настроим бота — шаг 1 из 4[\s\S]*Профиль салона[\s\S]*Ещё не сделано/,
+    );
     assert.deepEqual(labels(owner), [
       "🏠 Заполнить профиль",
       "Дальше ➡️",

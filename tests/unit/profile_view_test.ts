@@ -76,9 +76,12 @@ Deno.test("setup view: the first open step, its state, the way on and out", () =
 Deno.test("no free days: the reason, the salon's contacts and only the main-menu button", () => {
   const screen = noFreeDaysScreen("Стрижка", 30, LOCON, ru);
   assert.match(screen.text, /На «Стрижка» пока нет свободного времени[\s\S]*📞 \+7 495 123-45-67/);
-  assert.deepEqual(screen.buttons.flat().map((b) => [b.text, "callback_data" in b ? b.callback_data : ""]), [
-    ["🏠 Главное меню", "m:main"],
-  ]);
+  assert.deepEqual(
+    screen.buttons.flat().map((b) => [b.text, "callback_data" in b ? b.callback_data : ""]),
+    [
+      ["🏠 Главное меню", "m:main"],
+    ],
+  );
 });
 
 Deno.test("an admin's notice to a client ends with the salon's contacts", () => {
