@@ -70,7 +70,10 @@ Deno.test("e2e profile: the owner fills in the salon's profile, checked field by
     });
     const audit = listAudit(t.running.deps.db, { entity: "settings", limit: 20, offset: 0 }).rows;
     const name = audit.find((r) => r.field === "business.name")!;
-    assert.deepEqual([name.actorId, name.oldValue, name.newValue], [OWNER, null, "Салон «Локон»"]);
+    assert.deepEqual(
+      [name.action, name.actorId, name.oldValue, name.newValue],
+      ["update", OWNER, null, "Салон «Локон»"],
+    );
     assert.equal(audit.filter((r) => r.field === "business.hours").length, 3);
 
     // An admin (not an owner) has no Profile button, and a forged press changes nothing.
@@ -79,7 +82,10 @@ Deno.test("e2e profile: the owner fills in the salon's profile, checked field by
     await send(t, admin, "/admin");
     assert.ok(!admin.buttons().some((b) => b.text.includes("Профиль")));
     admin.pressData("apf:name");
+    const refused = await admin.waitForCallbackAnswer();
+    assert.match(refused.text ?? "", /только владельцы/);
     await t.idle();
+    assert.doesNotMatch(admin.lastMessage()!.text!, /Напишите название/);
     await send(t, admin, "Чужое название");
     assert.equal(businessProfile(t.running.deps.db).name, "Салон «Локон»");
     assertNoErrors(t);

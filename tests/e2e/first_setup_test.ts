@@ -145,3 +145,26 @@ Deno.test("e2e first setup: an install that already works opens the menu, no set
     await t.close();
   }
 });
+
+Deno.test("e2e first setup: a service longer than any working day is not called bookable", async () => {
+  const t = await startTestBot({ adminIds: [OWNER] });
+  try {
+    const owner = t.fake.user(OWNER, { first_name: "Owner", language_code: "ru" });
+    await send(t, owner, "/admin");
+    await press(t, owner, "💇 Услуги");
+    await press(t, owner, "Новая услуга");
+    await send(t, owner, "Марафон");
+    await press(t, owner, "Пропустить");
+    await press(t, owner, "Другая");
+    await send(t, owner, "600"); // 10 h: the demo week is 9 h a day with a lunch break
+    await send(t, owner, "0");
+    await press(t, owner, "В конец списка");
+    await press(t, owner, "Да, активна");
+    const card = last(owner);
+    assert.doesNotMatch(card, /уже видна клиентам/);
+    assert.match(card, /свободного времени для неё в ближайшие \d+ дн\. нет/);
+    assertNoErrors(t);
+  } finally {
+    await t.close();
+  }
+});
