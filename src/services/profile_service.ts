@@ -97,33 +97,22 @@ export class ProfileService {
 
   /** Marks the first-run setup as started: /admin leads through it until it is over. */
   startSetup(actorId: number): void {
-    writeTransaction(this.db, () => {
-      if (this.setupStarted()) return;
-      const now = this.clock.now();
-      setSetting(this.db, SETUP_DONE, "0", now);
-      audit(this.db, {
-        at: now,
-        actorId,
-        entity: "settings",
-        entityId: SETUP_DONE,
-        action: "setup_started",
-      });
-    });
+    this.markSetup("0", actorId, "setup_started");
   }
 
   /** Marks the first-run setup as finished (or skipped) so /admin opens the menu from now on. */
   finishSetup(actorId: number, skipped: boolean): void {
+    this.markSetup("1", actorId, skipped ? "setup_skipped" : "setup_finished");
+  }
+
+  /** Moves the setup mark forward ("0" started, "1" over; never back), with its audit record. */
+  private markSetup(value: "0" | "1", actorId: number, action: string): void {
     writeTransaction(this.db, () => {
-      if (this.setupDone()) return;
+      const current = getSetting(this.db, SETUP_DONE);
+      if (current !== undefined && current >= value) return;
       const now = this.clock.now();
-      setSetting(this.db, SETUP_DONE, "1", now);
-      audit(this.db, {
-        at: now,
-        actorId,
-        entity: "settings",
-        entityId: SETUP_DONE,
-        action: skipped ? "setup_skipped" : "setup_finished",
-      });
+      setSetting(this.db, SETUP_DONE, value, now);
+      audit(this.db, { at: now, actorId, entity: "settings", entityId: SETUP_DONE, action });
     });
   }
 }
