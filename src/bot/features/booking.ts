@@ -106,6 +106,21 @@ async function chooseService(ctx: BotContext, service: Service): Promise<void> {
   await showCalendar(ctx, ctx.deps.bookings.today().toPlainYearMonth());
 }
 
+/**
+ * When no day up to the horizon has free time, says so with the salon's contacts and the way
+ * back to the menu (instead of empty months to page through); true when it did.
+ */
+async function showNoFreeDays(ctx: BotContext, service: Service): Promise<boolean> {
+  if (firstFreeDay(ctx.deps.bookings, service.id, staffChoice(ctx.session.draft.staffId))) {
+    return false;
+  }
+  const days = ctx.deps.bookings.rules().horizonDays;
+  const screen = noFreeDaysScreen(service.name, days, businessProfile(ctx.deps.db), ctx.t);
+  ctx.session = initialSession();
+  await show(ctx, screen.text, screen.buttons);
+  return true;
+}
+
 /** Shows the month calendar of the draft's service and master. */
 export async function showCalendar(ctx: BotContext, month: Temporal.PlainYearMonth) {
   const draft = ctx.session.draft;
@@ -115,17 +130,7 @@ export async function showCalendar(ctx: BotContext, month: Temporal.PlainYearMon
     ctx.session = initialSession();
     return;
   }
-  if (!firstFreeDay(ctx.deps.bookings, service.id, staffChoice(draft.staffId))) {
-    const rules = ctx.deps.bookings.rules();
-    const screen = noFreeDaysScreen(
-      service.name,
-      rules.horizonDays,
-      businessProfile(ctx.deps.db),
-      ctx.t,
-    );
-    ctx.session = initialSession();
-    return show(ctx, screen.text, screen.buttons);
-  }
+  if (await showNoFreeDays(ctx, service)) return;
   const today = ctx.deps.bookings.today();
   const rules = ctx.deps.bookings.rules();
   const first = today.toPlainYearMonth();
