@@ -7,7 +7,7 @@ import { type Api, type Bot, webhookCallback } from "grammy";
 import { run, type RunnerHandle } from "@grammyjs/runner";
 import type { Config } from "./config.ts";
 import { type Db } from "./db/connection.ts";
-import { openMigrated, syncOwners } from "./db/setup.ts";
+import { localizeDefaultMaster, openMigrated, syncOwners } from "./db/setup.ts";
 import { migrateUp } from "./db/migrate.ts";
 import { listOwnerIds } from "./db/admins_repo.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
@@ -18,6 +18,7 @@ import { AdminBookingsService } from "./services/admin_bookings.ts";
 import { FunnelService } from "./services/funnel.ts";
 import { FeedbackService } from "./services/feedback.ts";
 import { UsersService } from "./services/users.ts";
+import { ProfileService } from "./services/profile_service.ts";
 import {
   ensureHealthyDatabase,
   type HealthyDatabaseResult,
@@ -189,6 +190,7 @@ async function openStorage(config: Config, clock: Clock, logger: Logger): Promis
     const inFlight = lock.alone ? releaseAllLeases(db) : 0;
     if (inFlight > 0) logger.warning("Resending messages a crash left in flight", { inFlight });
     syncOwners(db, config.adminIds, clock.now());
+    localizeDefaultMaster(db, config.businessLanguage, clock.now());
     if (config.adminIds.length === 0) logger.warning("ADMIN_IDS is empty: nobody can use /admin");
     const kv = await openKvOrMoveAside(config.kvPath, clock.now(), logger);
     return { db, kv, health, lock };
@@ -224,6 +226,7 @@ function buildDeps(
     prepare(db) {
       migrateUp(db, clock.now());
       syncOwners(db, config.adminIds, clock.now());
+      localizeDefaultMaster(db, config.businessLanguage, clock.now());
     },
   });
   const deps: BotDeps = {
@@ -238,8 +241,10 @@ function buildDeps(
       funnel: new FunnelService(db, clock, config.timeZone),
       feedback: new FeedbackService(db, clock),
       users: new UsersService(db, clock),
+      profile: new ProfileService(db, clock),
     },
     catalogs: loadCatalogs(),
+    businessLanguage: config.businessLanguage,
     logger,
     metrics: createBotMetrics(),
     kv: storage.kv.kv,
@@ -400,7 +405,8 @@ async function publishCommands(api: Api, deps: BotDeps): Promise<void> {
       command,
       description: t(`common.cmd_${command}`),
     }));
-    // Russian is also the default for users whose language has no list of its own.
-    await api.setMyCommands(commands, lang === "ru" ? {} : { language_code: lang });
+    // The business language is also the default for users whose language has no list of its own.
+    const home = lang === (deps.businessLanguage ?? "ru");
+    await api.setMyCommands(commands, home ? {} : { language_code: lang });
   }
 }

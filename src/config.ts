@@ -1,5 +1,6 @@
 /** The environment contract of DESIGN.md, parsed once at start and passed down. */
 import { z } from "zod";
+import { isLang, type Lang, LANGUAGES } from "./ui/i18n.ts";
 import { VERSION } from "./version.ts";
 
 /** Log levels from least to most severe. */
@@ -102,6 +103,17 @@ const envSchema = z.object({
     }
     return zone;
   }),
+  BUSINESS_LANGUAGE: z.string().optional().transform((v, ctx) => {
+    const lang = v?.trim().toLowerCase() || "ru";
+    if (!isLang(lang)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `must be one of ${LANGUAGES.join(", ")}, got "${v}"`,
+      });
+      return z.NEVER;
+    }
+    return lang;
+  }),
   LOG_LEVEL: z.string().optional().transform((v, ctx) => {
     const level = (v?.trim() || "INFO").toUpperCase();
     if (!(LOG_LEVELS as readonly string[]).includes(level)) {
@@ -166,6 +178,8 @@ export interface Config {
   kvPath: string;
   backupDir: string;
   timeZone: string;
+  /** The salon's language: default names (master, demo services) and people without one. */
+  businessLanguage: Lang;
   logLevel: LogLevel;
   logFile: string;
   healthPort: number;
@@ -228,6 +242,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     kvPath: `${dataDir}/state.kv`,
     backupDir: `${dataDir}/backups`,
     timeZone: e.BUSINESS_TIMEZONE,
+    businessLanguage: e.BUSINESS_LANGUAGE,
     logLevel: e.LOG_LEVEL,
     logFile: e.LOG_FILE ?? `${dataDir}/bot.log`,
     healthPort: e.HEALTH_PORT,

@@ -7,7 +7,7 @@ import { parseConfig } from "./config.ts";
 import { startBot } from "./app.ts";
 import { systemClock } from "./domain/clock.ts";
 import { nullLogger } from "./ops/log.ts";
-import { loadDemoData } from "./services/demo_data.ts";
+import { loadDemoData, SAMPLE_TEXTS } from "./services/demo_data.ts";
 import {
   type BotMessage,
   buttonsOf,
@@ -25,6 +25,7 @@ const config = parseConfig({
   DATA_DIR: dataDir,
   HEALTH_PORT: "0",
   BUSINESS_TIMEZONE: Deno.env.get("BUSINESS_TIMEZONE") ?? "Europe/Moscow",
+  BUSINESS_LANGUAGE: lang,
 });
 const running = await startBot(config, {
   clock: systemClock,
@@ -32,7 +33,8 @@ const running = await startBot(config, {
   noSignals: true,
   noJobs: true,
 });
-loadDemoData(running.deps.db, systemClock.now());
+loadDemoData(running.deps.db, systemClock.now(), lang);
+const haircut = SAMPLE_TEXTS[lang][0][0];
 
 const client = fake.user(4242, {
   first_name: lang === "ru" ? "Анна" : "Anna",
@@ -64,7 +66,7 @@ async function step(label: string, act: (u: FakeUser) => void): Promise<void> {
 try {
   await step("/start", (u) => u.sendText("/start"));
   await step(lang === "ru" ? "📅 Записаться" : "📅 Book", (u) => u.press(/📅/));
-  await step("Haircut", (u) => u.press("Haircut"));
+  await step(haircut, (u) => u.press(haircut));
   const day = client.buttons().find((b) => b.data?.startsWith("bd:"));
   if (!day) throw new Error("no free day in the calendar");
   await step(day.text, (u) => u.press((b) => b.data === day.data));

@@ -6,10 +6,11 @@ import type { BookingService } from "./services/booking_service.ts";
 import type { CatalogService } from "./services/catalog_service.ts";
 import type { ScheduleService } from "./services/schedule_service.ts";
 import type { FunnelService } from "./services/funnel.ts";
+import type { ProfileService } from "./services/profile_service.ts";
 import type { Logger } from "./ops/log.ts";
 import type { LiveBackups } from "./ops/live_restore.ts";
 import type { BotMetrics } from "./ops/metrics.ts";
-import type { Catalogs } from "./ui/i18n.ts";
+import type { Catalogs, Lang } from "./ui/i18n.ts";
 import type { FeedbackService } from "./services/feedback.ts";
 import type { UsersService } from "./services/users.ts";
 
@@ -26,6 +27,8 @@ export interface Services {
   schedule: ScheduleService;
   /** Counts the steps of client booking journeys. */
   funnel: FunnelService;
+  /** The salon's profile and the first-run setup. */
+  profile: ProfileService;
 }
 
 /** The outbox's sender as the bot sees it. */
@@ -47,6 +50,8 @@ export interface BotDeps {
   bookings: BookingService;
   services: Services;
   catalogs: Catalogs;
+  /** BUSINESS_LANGUAGE: the language of people whose language is unknown. */
+  businessLanguage?: Lang;
   logger: Logger;
   metrics: BotMetrics;
   /** Storage of dialog state (Deno KV in production). */

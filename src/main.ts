@@ -10,7 +10,7 @@ import {
   migrateUp,
   migrationStatus,
 } from "./db/migrate.ts";
-import { openMigrated } from "./db/setup.ts";
+import { localizeDefaultMaster, openMigrated } from "./db/setup.ts";
 import { systemClock } from "./domain/clock.ts";
 import { loadDemoData } from "./services/demo_data.ts";
 import { runOpsCommand, UsageError } from "./ops/commands.ts";
@@ -127,7 +127,8 @@ async function demoDataCommand(config: Config, args: string[]): Promise<void> {
   await ensureDataDir(config);
   const db = openMigrated(config.dbPath, systemClock.now());
   try {
-    const r = loadDemoData(db, systemClock.now());
+    localizeDefaultMaster(db, config.businessLanguage, systemClock.now());
+    const r = loadDemoData(db, systemClock.now(), config.businessLanguage);
     console.log(
       `Demo data: ${r.servicesAdded} services added, ${r.weekdaysSet} weekdays set, ` +
         `${r.breaksAdded} breaks added.`,

@@ -1,5 +1,7 @@
 /** The main menu every feature can return to. */
+import { businessProfile } from "../db/profile_repo.ts";
 import { cb } from "../ui/callback_data.ts";
+import { withSalon } from "../ui/profile.ts";
 import type { BotContext } from "./context.ts";
 import { button, type Buttons, show } from "./ui.ts";
 
@@ -23,7 +25,11 @@ export async function showMainMenu(
   options: { greeting?: boolean; notice?: string; fresh?: boolean } = {},
 ): Promise<void> {
   const text = options.greeting
-    ? ctx.t("common.welcome", { name: ctx.from?.first_name ?? "" })
+    ? withSalon(
+      ctx.t("common.welcome", { name: ctx.from?.first_name ?? "" }),
+      businessProfile(ctx.deps.db),
+      ctx.t,
+    )
     : ctx.t("common.main_menu");
   const shown = options.notice ? `${options.notice}\n\n${text}` : text;
   await show(ctx, shown, mainMenu(ctx), { fresh: options.fresh });

@@ -9,7 +9,7 @@ import { type Lang, pickLanguage, type Translate, translator } from "../ui/i18n.
 /** The language and translate function for messages to `userId`. */
 export function userLanguage(deps: BotDeps, userId: number): { lang: Lang; t: Translate } {
   const user = getUser(deps.db, userId);
-  const lang = pickLanguage(user?.language, user?.languageCode);
+  const lang = pickLanguage(user?.language, user?.languageCode, deps.businessLanguage);
   return { lang, t: translator(deps.catalogs, lang) };
 }
 

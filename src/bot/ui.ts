@@ -1,4 +1,5 @@
 /** Showing screens: edit the pressed message in place, or send a new one. */
+import { businessProfile } from "../db/profile_repo.ts";
 import { GrammyError, type InlineKeyboard } from "grammy";
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from "grammy/types";
 import { button, type Buttons } from "../ui/buttons.ts";
@@ -86,5 +87,6 @@ export function dayName(ctx: BotContext, value: number | Temporal.PlainDate): st
 export function clientCard(ctx: BotContext, b: Booking): string {
   return bookingCard(b, ctx.t, ctx.lang, ctx.config.timeZone, {
     showStaff: staffVisibleToClients(ctx.deps.db),
+    salon: businessProfile(ctx.deps.db),
   });
 }

@@ -2,6 +2,7 @@
 import { type BookingRules, DEFAULT_RULES, type MinuteSpan } from "../domain/slots.ts";
 import type { Db } from "./connection.ts";
 import { stmt } from "./statements.ts";
+import { businessProfile } from "./profile_repo.ts";
 
 /** Weekly hours of one weekday (1 = Monday .. 7 = Sunday). */
 export interface WeekdayHours extends MinuteSpan {
@@ -141,13 +142,6 @@ export function setRule(db: Db, field: keyof BookingRules, value: number, now: n
 
 /** The business's contacts as owners stored them in settings (absent ones undefined). */
 export function getBusinessContact(db: Db): { address?: string; phone?: string } {
-  const rows = stmt(
-    db,
-    "SELECT key, value FROM settings WHERE key IN ('business_address', 'business_phone')",
-  ).all();
-  const byKey = new Map(rows.map((r) => [String(r.key), String(r.value ?? "").trim()]));
-  return {
-    address: byKey.get("business_address") || undefined,
-    phone: byKey.get("business_phone") || undefined,
-  };
+  const { address, phone } = businessProfile(db);
+  return { address: address.trim() || undefined, phone: phone.trim() || undefined };
 }

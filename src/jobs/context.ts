@@ -13,7 +13,10 @@ import { isUserBlocked } from "../db/jobs_repo.ts";
 import { type Delivery, type Sleep, ThrottledSender } from "./sender.ts";
 
 /** The parts of the bot's dependencies the jobs use. */
-export type JobDeps = Pick<BotDeps, "db" | "clock" | "catalogs" | "logger" | "metrics">;
+export type JobDeps = Pick<
+  BotDeps,
+  "db" | "clock" | "catalogs" | "logger" | "metrics" | "businessLanguage"
+>;
 
 /** In-memory state kept between ticks (everything that must survive a restart is in SQLite). */
 export interface JobState {
@@ -120,7 +123,7 @@ export function createJobContext(options: JobContextOptions): JobContext {
 /** The language and translate function for messages to `userId`. */
 export function languageOf(deps: JobDeps, userId: number): { lang: Lang; t: Translate } {
   const user = getUser(deps.db, userId);
-  const lang = pickLanguage(user?.language, user?.languageCode);
+  const lang = pickLanguage(user?.language, user?.languageCode, deps.businessLanguage);
   return { lang, t: translator(deps.catalogs, lang) };
 }
 

@@ -41,6 +41,7 @@ export async function runJobOnce(
       catalogs: loadCatalogs(),
       logger,
       metrics: createBotMetrics(),
+      businessLanguage: config.businessLanguage,
     };
     // Offline jobs never send; the placeholder token is never used.
     const api = createJobsApi(config, deps, config.botToken ?? "0:offline");

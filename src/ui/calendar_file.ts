@@ -1,15 +1,16 @@
 /** The .ics file of a booking: the same event (UID) revised on a move, cancelled on a cancel. */
 import { auditCount } from "../db/audit_repo.ts";
 import type { Booking } from "../db/bookings_repo.ts";
-import { getBusinessContact } from "../db/schedule_repo.ts";
+import { businessProfile } from "../db/profile_repo.ts";
 import { icsEvent } from "../domain/ics.ts";
 import { formatPrice } from "./format.ts";
 import type { Lang, Translate } from "./i18n.ts";
+import { salonLocation } from "./profile.ts";
 
 /** The calendar alarm rings this long before a visit. */
 export const ICS_ALARM_MINUTES = 60;
 
-type Db = Parameters<typeof getBusinessContact>[0];
+type Db = Parameters<typeof businessProfile>[0];
 
 /** The file name and .ics text of `b` (cancelled when its status says so). */
 export function bookingCalendarFile(
@@ -30,7 +31,7 @@ export function bookingCalendarFile(
         ? []
         : [t("booking.card_price", { price: formatPrice(b.priceMinor, lang) })]),
     ].join("\n"),
-    location: getBusinessContact(db).address,
+    location: salonLocation(businessProfile(db)),
     stamp: view.stamp,
     sequence: auditCount(db, "booking", b.id),
     cancelled: b.status === "cancelled",

@@ -1,6 +1,8 @@
 /** Rendering dates, times, prices and bookings for people, in their language. */
 import type { Booking } from "../db/bookings_repo.ts";
+import type { BusinessProfile } from "../db/profile_repo.ts";
 import { escapeHtml, intlLocale, type Lang, type Translate } from "./i18n.ts";
+import { salonBlock } from "./profile.ts";
 
 // Intl formatters are costly to build and immutable: one per language, zone and style.
 const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
@@ -126,13 +128,13 @@ export function visitLines(b: Booking, t: Translate, lang: Lang, timeZone: strin
   ];
 }
 
-/** The details of a booking as an HTML block. */
+/** The details of a booking as an HTML block; a client's card ends with the salon's contacts. */
 export function bookingCard(
   b: Booking,
   t: Translate,
   lang: Lang,
   timeZone: string,
-  options: { showStaff: boolean },
+  options: { showStaff: boolean; salon?: BusinessProfile },
 ): string {
   const lines = [
     ...visitLines(b, t, lang, timeZone),
@@ -150,6 +152,8 @@ export function bookingCard(
   if (b.status === "cancelled" && b.cancelReason) {
     lines.push(t("booking.card_reason", { reason: b.cancelReason }));
   }
+  const salon = options.salon && salonBlock(options.salon, t, { hours: false });
+  if (salon) lines.push("", salon);
   return lines.join("\n");
 }
 

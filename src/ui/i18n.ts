@@ -97,11 +97,15 @@ export function escapeHtml(text: string): string {
 /**
  * The language for a user: their choice, else Telegram's language_code ("uk", "en-US", ...)
  * when we speak it, else Russian for Belarusian and Kazakh, English for the rest; Russian
- * when Telegram sends no code.
+ * when Telegram sends no code, the business language (BUSINESS_LANGUAGE) when it is given.
  */
-export function pickLanguage(chosen?: string | null, languageCode?: string | null): Lang {
+export function pickLanguage(
+  chosen?: string | null,
+  languageCode?: string | null,
+  fallback: Lang = "ru",
+): Lang {
   if (chosen && isLang(chosen)) return chosen;
-  if (!languageCode) return "ru";
+  if (!languageCode) return fallback;
   const base = languageCode.toLowerCase().split("-")[0];
   if (isLang(base)) return base;
   return READ_RUSSIAN.includes(base) ? "ru" : "en";

@@ -8,6 +8,7 @@ import adminBackups from "../../locales/ru/admin_backups.json" with { type: "jso
 import adminBookings from "../../locales/ru/admin_bookings.json" with { type: "json" };
 import adminInsight from "../../locales/ru/admin_insight.json" with { type: "json" };
 import adminNotify from "../../locales/ru/admin_notify.json" with { type: "json" };
+import adminProfile from "../../locales/ru/admin_profile.json" with { type: "json" };
 import adminSchedule from "../../locales/ru/admin_schedule.json" with { type: "json" };
 import adminServices from "../../locales/ru/admin_services.json" with { type: "json" };
 import booking from "../../locales/ru/booking.json" with { type: "json" };
@@ -26,6 +27,7 @@ export interface Namespaces {
   admin_bookings: keyof typeof adminBookings;
   admin_insight: keyof typeof adminInsight;
   admin_notify: keyof typeof adminNotify;
+  admin_profile: keyof typeof adminProfile;
   admin_schedule: keyof typeof adminSchedule;
   admin_services: keyof typeof adminServices;
   booking: keyof typeof booking;

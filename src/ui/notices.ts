@@ -6,6 +6,7 @@
  */
 import type { Booking, BookingStatus } from "../db/bookings_repo.ts";
 import type { OutboxKind } from "../db/outbox_repo.ts";
+import { businessProfile } from "../db/profile_repo.ts";
 import { canClientChange } from "../domain/policies.ts";
 import { localDate } from "../domain/time.ts";
 import { button, type Buttons } from "./buttons.ts";
@@ -150,7 +151,10 @@ function when(instant: number, env: NoticeEnv): string {
 }
 
 function card(b: Booking, env: NoticeEnv): string {
-  return bookingCard(b, env.t, env.lang, env.timeZone, { showStaff: env.showStaff });
+  return bookingCard(b, env.t, env.lang, env.timeZone, {
+    showStaff: env.showStaff,
+    salon: businessProfile(env.db),
+  });
 }
 
 /** A reminder, unless the booking no longer has the start it was enqueued for, or is over. */

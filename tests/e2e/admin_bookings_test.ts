@@ -357,7 +357,7 @@ Deno.test("e2e admin bookings: CSV export of a period", async () => {
     );
     assert.equal(
       lines[1],
-      `${first.id};2026-12-02;10:00;11:00;Haircut;Master;"Анна ""Аня""; Петрова";+79161234567;подтверждена;;2026-12-01 09:00;60;1500`,
+      `${first.id};2026-12-02;10:00;11:00;Haircut;Мастер;"Анна ""Аня""; Петрова";+79161234567;подтверждена;;2026-12-01 09:00;60;1500`,
     );
     const rows = parseCsv(text);
     assert.equal(rows.length, 3, "header and two December bookings");

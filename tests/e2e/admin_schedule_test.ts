@@ -264,7 +264,7 @@ Deno.test("e2e admin masters: a second master makes clients choose; deactivation
     assert.match(client(t).lastMessage()!.text!, /Выберите мастера/);
     assert.deepEqual(
       client(t).buttons().filter((b) => b.data?.startsWith("bm:")).map((b) => b.text),
-      ["👥 Любой мастер", "Master", "Ольга"],
+      ["👥 Любой мастер", "Мастер", "Ольга"],
     );
 
     const booking = await bookDirectly(t, "2026-12-02T07:00:00Z", olga.id);
@@ -296,7 +296,7 @@ Deno.test("e2e admin masters: a second master makes clients choose; deactivation
 
     // The last active master cannot be deactivated.
     await press(t, owner, "К списку мастеров");
-    await press(t, owner, "Master");
+    await press(t, owner, "Мастер");
     owner.press("Отключить");
     const answered = await owner.waitForCallbackAnswer();
     await t.idle();

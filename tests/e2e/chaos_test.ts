@@ -57,6 +57,8 @@ Deno.test("chaos: kill -9 of the bot process mid-traffic, restart — every conf
     DATA_DIR: dataDir,
     HEALTH_PORT: "0",
     LOG_LEVEL: "ERROR",
+    // The clients speak English, and so do the demo services.
+    BUSINESS_LANGUAGE: "en",
   };
   const spawn = () =>
     new Deno.Command(Deno.execPath(), {

@@ -75,7 +75,7 @@ Deno.test("client 1: a same-day booking says it cannot be changed in the bot, of
   try {
     const owner = t.fake.user(OWNER, { first_name: "Ольга", language_code: "ru" });
     owner.sendText("/start");
-    setSetting(t, "business_phone", "+7 495 123-45-67");
+    setSetting(t, "business.phone", "+7 495 123-45-67");
     const anna = client(t);
     await firstBookingSummary(t, anna, "2026-12-01", "12:00");
     const summary = anna.lastMessage()!.text!;
@@ -154,7 +154,7 @@ Deno.test("client 2: the contact prompts keep no buttons, and an old ✖️ От
 Deno.test("client 3: the calendar file follows the booking — revised after a move, cancelled after a cancel, from either side", async () => {
   const t = await startTestBot({ adminIds: [OWNER] });
   try {
-    setSetting(t, "business_address", "Москва, ул. Ленина, 1");
+    setSetting(t, "business.address", "Москва, ул. Ленина, 1");
     const owner = t.fake.user(OWNER, { first_name: "Ольга", language_code: "ru" });
     owner.sendText("/start");
     const anna = client(t);

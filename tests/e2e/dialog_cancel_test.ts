@@ -421,6 +421,15 @@ const ADMIN_DIALOGS: AdminDialog[] = [
     asks: /пришлите Telegram id/,
     value: "900",
   },
+  {
+    name: "profile: the salon's name",
+    open: async (b) => {
+      await press(b, "🏠 Профиль");
+      await press(b, "✏️ Название");
+    },
+    asks: /Напишите название салона/,
+    value: "Локон",
+  },
 ];
 
 Deno.test("dialogs: /cancel in the middle of every admin text dialog returns to the menu", async () => {

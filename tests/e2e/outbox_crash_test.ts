@@ -20,6 +20,8 @@ function botProcess(fake: FakeBotApi, dataDir: string, extra: Record<string, str
     DATA_DIR: dataDir,
     HEALTH_PORT: "0",
     LOG_LEVEL: "ERROR",
+    // English demo data: the journeys of webhook_cluster.ts press English service names.
+    BUSINESS_LANGUAGE: "en",
     ...extra,
   };
   return (command = "start") =>
@@ -76,7 +78,7 @@ Deno.test("outbox: kill -9 after a booking commits, before its confirmation is s
     child = spawn().spawn();
     const doc = await client.nextMessage((m) => m.kind === "document", 30_000);
     const notice = await fake.user(OWNER).nextMessage(
-      (m) => /Новая запись №1/.test(m.text ?? ""),
+      (m) => /New booking #1/.test(m.text ?? ""),
       30_000,
     );
     assert.match(doc.caption ?? "", /✅ Booking #1: Haircut, .*\n📎 Add it to your calendar/);
@@ -88,7 +90,7 @@ Deno.test("outbox: kill -9 after a booking commits, before its confirmation is s
     await fake.waitForIdle(300, 10_000);
     assert.equal(client.messages().filter((m) => m.kind === "document").length, 1, "once");
     assert.equal(
-      fake.user(OWNER).messages().filter((m) => /Новая запись/.test(m.text ?? "")).length,
+      fake.user(OWNER).messages().filter((m) => /New booking/.test(m.text ?? "")).length,
       1,
       "the owner's notice once",
     );

@@ -238,3 +238,34 @@ Deno.test("cli: restore of a missing file says 'Nothing was changed.' once", asy
     assert.equal(r.stderr.match(/Nothing was changed/g)?.length, 1, r.stderr);
   });
 });
+
+Deno.test("cli: demo-data names the services and the master in BUSINESS_LANGUAGE (ru by default)", async () => {
+  for (
+    const [lang, haircut, description, master] of [
+      [undefined, "Стрижка", "Мытьё, стрижка и укладка", "Мастер"],
+      ["uk", "Стрижка", "Миття, стрижка та укладання", "Майстер"],
+      ["en", "Haircut", "Wash, cut and style", "Master"],
+    ] as const
+  ) {
+    await withDir(async (dir) => {
+      const env: Record<string, string> = { DATA_DIR: dir };
+      if (lang) env.BUSINESS_LANGUAGE = lang;
+      const r = await cli(["demo-data"], env);
+      assert.match(r.stdout, /4 services added/, r.stderr);
+      const db = new DatabaseSync(`${dir}/booking.db`);
+      try {
+        const first = db.prepare("SELECT name, description FROM services ORDER BY id").all()[0];
+        assert.deepEqual([first.name, first.description], [haircut, description], lang);
+        assert.equal(db.prepare("SELECT name FROM staff WHERE id = 1").get()!.name, master);
+      } finally {
+        db.close();
+      }
+      // A second run in another language adds nothing: the samples are already there.
+      const again = await cli(["demo-data"], { ...env, BUSINESS_LANGUAGE: "en" });
+      assert.match(again.stdout, /0 services added/);
+    });
+  }
+  const bad = await cli(["demo-data"], { BUSINESS_LANGUAGE: "de", DATA_DIR: "/nonexistent" });
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /BUSINESS_LANGUAGE/);
+});

@@ -28,6 +28,7 @@ import { FakeBotApi } from "../support/fake_bot_api.ts";
 import { CatalogService } from "../../src/services/catalog_service.ts";
 import { ScheduleService } from "../../src/services/schedule_service.ts";
 import { FunnelService } from "../../src/services/funnel.ts";
+import { ProfileService } from "../../src/services/profile_service.ts";
 import { AdminBookingsService } from "../../src/services/admin_bookings.ts";
 import { FeedbackService } from "../../src/services/feedback.ts";
 import { UsersService } from "../../src/services/users.ts";
@@ -625,6 +626,7 @@ Deno.test("jobs: startJobs catches up at once, never overlaps ticks, stops clean
         funnel: new FunnelService(f.db, f.clock, "Europe/Moscow"),
         feedback: new FeedbackService(f.db, f.clock),
         users: new UsersService(f.db, f.clock),
+        profile: new ProfileService(f.db, f.clock),
       },
       kv,
     };

@@ -43,6 +43,8 @@ export async function startCluster(processes = 2, fake?: FakeBotApi): Promise<Cl
     LOG_LEVEL: "ERROR",
     WEBHOOK_URL: "https://bot.example.test/",
     WEBHOOK_SECRET: secret,
+    // The clients speak English, and so do the demo services.
+    BUSINESS_LANGUAGE: "en",
   };
   const seed = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", MAIN, "demo-data"],

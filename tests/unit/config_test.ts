@@ -65,3 +65,12 @@ Deno.test("config: BACKUP_INTERVAL_MINUTES (default 60), BACKUP_INTERVAL_HOURS a
   assert.equal(parseConfig({}).backupToOwners, true);
   assert.equal(parseConfig({ BACKUP_TO_OWNERS: "0" }).backupToOwners, false);
 });
+
+Deno.test("config: BUSINESS_LANGUAGE is ru, en or uk (default ru), named with the other bad ones", () => {
+  assert.equal(parseConfig({}).businessLanguage, "ru");
+  assert.equal(parseConfig({ BUSINESS_LANGUAGE: " UK " }).businessLanguage, "uk");
+  assert.equal(parseConfig({ BUSINESS_LANGUAGE: "en" }).businessLanguage, "en");
+  const bad = problems({ BUSINESS_LANGUAGE: "de", LOG_LEVEL: "loud" });
+  assert.deepEqual(bad.map((p) => p.split(":")[0]).sort(), ["BUSINESS_LANGUAGE", "LOG_LEVEL"]);
+  assert.match(bad.join(), /BUSINESS_LANGUAGE: must be one of ru, en, uk, got "de"/);
+});

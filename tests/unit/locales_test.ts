@@ -109,3 +109,10 @@ Deno.test("locales: parameters are HTML-escaped unless named *Html", () => {
   );
   assert.throws(() => t("no.such_key" as LocaleKey), /Missing locale key/);
 });
+
+Deno.test("locales: without a language code, the business language is used", () => {
+  assert.equal(pickLanguage(null, null, "uk"), "uk");
+  assert.equal(pickLanguage(null, undefined, "en"), "en");
+  assert.equal(pickLanguage(null, "de", "uk"), "en", "a language we do not speak stays English");
+  assert.equal(pickLanguage("ru", null, "en"), "ru", "the user's choice wins");
+});

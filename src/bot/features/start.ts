@@ -1,5 +1,7 @@
 /** /start (with deep links), the main menu, /help for the current step, language, cancel. */
 import { Composer } from "grammy";
+import { businessProfile } from "../../db/profile_repo.ts";
+import { withSalon } from "../../ui/profile.ts";
 import { cb } from "../../ui/callback_data.ts";
 import type { BotContext } from "../context.ts";
 import type { LocaleKey } from "../../ui/locale_keys.ts";
@@ -8,6 +10,9 @@ import { mainMenu, showMainMenu } from "../menu.ts";
 import { initialSession, type Step } from "../session.ts";
 import { ack, button, show } from "../ui.ts";
 import { repeatBooking, startBooking } from "./booking/flow.ts";
+
+/** The salon's profile, shown in the welcome and /help. */
+const salon = (ctx: BotContext) => businessProfile(ctx.deps.db);
 
 /** Entry points every user sees. */
 export const startFeature = new Composer<BotContext>();
@@ -55,7 +60,7 @@ const HELP_BY_STEP: Record<Step, LocaleKey> = {
 };
 
 startFeature.command("help", async (ctx) => {
-  await ctx.reply(ctx.t(HELP_BY_STEP[ctx.session.step]), {});
+  await ctx.reply(withSalon(ctx.t(HELP_BY_STEP[ctx.session.step]), salon(ctx), ctx.t), {});
 });
 
 async function showLanguages(ctx: BotContext): Promise<void> {

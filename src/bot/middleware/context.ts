@@ -29,7 +29,7 @@ export const attachRole: Middleware<BotContext> = (ctx, next) => {
 export const attachLanguage: Middleware<BotContext> = (ctx, next) => {
   const from = ctx.from;
   const chosen = from && !from.is_bot ? getUser(ctx.deps.db, from.id)?.language ?? null : null;
-  ctx.lang = pickLanguage(chosen, from?.language_code);
+  ctx.lang = pickLanguage(chosen, from?.language_code, ctx.config.businessLanguage);
   ctx.t = translator(ctx.deps.catalogs, ctx.lang);
   return next();
 };

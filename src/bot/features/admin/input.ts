@@ -77,6 +77,12 @@ export type AuditInput =
 /** Texts the read-only sections (statistics, feedback, audit log) wait for. */
 export type InsightInput = StatsInput | FeedbackInput | AuditInput;
 
+// --- salon profile ("ap_") -------------------------------------------------------------
+import type { ProfileField } from "../../../db/profile_repo.ts";
+
+/** Texts the profile section waits for: the new value of one field. */
+export type ProfileInput = { kind: "ap_field"; f: ProfileField };
+
 // ----------------------------------------------------------------------------------------
 /** Every admin dialog input. */
 export type AdminInput =
@@ -85,7 +91,8 @@ export type AdminInput =
   | StaffInput
   | ScheduleInput
   | AccessInput
-  | InsightInput;
+  | InsightInput
+  | ProfileInput;
 
 /** The kinds of admin input. */
 export type InputKind = AdminInput["kind"];

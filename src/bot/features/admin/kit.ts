@@ -26,7 +26,8 @@ export type SectionId =
   | "feedback"
   | "audit"
   | "admins"
-  | "backups";
+  | "backups"
+  | "profile";
 
 /** One entry of the admin menu: who may open it and what it shows first. */
 export interface AdminSection {

@@ -13,6 +13,7 @@ import {
   type AdminSection,
   endInput,
   type InputRoute,
+  onButton,
   pendingInput,
   type SectionId,
 } from "./kit.ts";
@@ -26,6 +27,8 @@ import { adminBackups, backupsSection } from "./backups/index.ts";
 import { adminStats, statsInputs, statsSection } from "./stats/index.ts";
 import { adminFeedback, feedbackInputs, feedbackSection } from "./feedback.ts";
 import { adminAudit, auditInputs, auditSection } from "./audit.ts";
+import { adminProfile, offerSetup, profileInputs, profileSection } from "./profile/index.ts";
+import { profileCb } from "./profile/views.ts";
 
 /** The admin features. */
 export const adminFeature = new Composer<BotContext>();
@@ -41,6 +44,7 @@ const MENU: SectionId[] = [
   "audit",
   "admins",
   "backups",
+  "profile",
 ];
 
 /** The sections opened through the table. */
@@ -54,6 +58,7 @@ const SECTIONS: AdminSection[] = [
   auditSection,
   adminsSection,
   backupsSection,
+  profileSection,
 ];
 
 /** Every admin text dialog: kind → role and handler. */
@@ -66,6 +71,7 @@ const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = {
   ...statsInputs,
   ...feedbackInputs,
   ...auditInputs,
+  ...profileInputs,
 };
 
 /** Shows the admin menu. */
@@ -99,8 +105,15 @@ async function openMenu(ctx: BotContext): Promise<void> {
   await ack(ctx);
   endInput(ctx);
   ctx.session.step = "idle";
+  if (await offerSetup(ctx)) return;
   await showAdminMenu(ctx);
 }
+
+// The first-run setup ends (finished or skipped) in the menu.
+onButton(adminFeature, profileCb.end, "owner", async (ctx, { skip }) => {
+  ctx.deps.services.profile.finishSetup(ctx.from!.id, skip === 1);
+  await showAdminMenu(ctx);
+});
 
 adminFeature.command("admin", openMenu);
 
@@ -131,4 +144,4 @@ adminFeature.on("message:text", async (ctx, next) => {
 });
 
 adminFeature.use(adminBookings, adminAccess, adminServices, adminSchedule, adminStats);
-adminFeature.use(adminFeedback, adminAudit, adminBackups);
+adminFeature.use(adminFeedback, adminAudit, adminBackups, adminProfile);

@@ -1,11 +1,14 @@
 /** The month calendar step: free days are buttons, today is marked, past days are blank. */
 import type { InlineKeyboardButton } from "grammy/types";
-import { getService } from "../../../db/services_repo.ts";
+import { getService, type Service } from "../../../db/services_repo.ts";
 import { staffVisibleToClients } from "../../../db/staff_repo.ts";
 import type { CalendarDay, StaffChoice } from "../../../services/booking_service.ts";
 import { cb } from "../../../ui/callback_data.ts";
 import { formatMonth, weekdayNames } from "../../../ui/format.ts";
 import type { Lang } from "../../../ui/i18n.ts";
+import { businessProfile } from "../../../db/profile_repo.ts";
+import { firstFreeDay } from "../../../services/availability.ts";
+import { noFreeDaysScreen } from "../../../ui/profile.ts";
 import type { BotContext } from "../../context.ts";
 import { initialSession } from "../../session.ts";
 import { backCancelRow, button, type Buttons, menuRow, show } from "../../ui.ts";
@@ -62,6 +65,22 @@ export function calendarRows(
 }
 
 /** Shows the month calendar of the draft's service and master. */
+/**
+ * When no day up to the horizon has free time, says so with the salon's contacts and the way
+ * back to the menu (instead of empty months to page through); true when it did.
+ */
+async function showNoFreeDays(ctx: BotContext, service: Service): Promise<boolean> {
+  const draft = ctx.session.draft;
+  const choice: StaffChoice = !draft.staffId ? "any" : draft.staffId;
+  if (firstFreeDay(ctx.deps.bookings, service.id, choice)) return false;
+  const days = ctx.deps.bookings.rules().horizonDays;
+  const screen = noFreeDaysScreen(service.name, days, businessProfile(ctx.deps.db), ctx.t);
+  ctx.session = initialSession();
+  await show(ctx, screen.text, screen.buttons);
+  return true;
+}
+
+/** Shows the month calendar of the draft's service and master. */
 export async function showCalendar(ctx: BotContext, month: Temporal.PlainYearMonth) {
   const draft = ctx.session.draft;
   const service = getService(ctx.deps.db, draft.serviceId ?? 0);
@@ -70,6 +89,7 @@ export async function showCalendar(ctx: BotContext, month: Temporal.PlainYearMon
     ctx.session = initialSession();
     return;
   }
+  if (await showNoFreeDays(ctx, service)) return;
   const today = ctx.deps.bookings.today();
   const first = today.toPlainYearMonth();
   const last = today.add({ days: ctx.deps.bookings.rules().horizonDays }).toPlainYearMonth();

@@ -5,6 +5,8 @@
  */
 import { Composer } from "grammy";
 import { isSkipWord } from "../../../../domain/admin_input.ts";
+import { setupState } from "../../../../db/profile_repo.ts";
+import { firstFreeDay } from "../../../../services/availability.ts";
 import { CatalogError } from "../../../../services/catalog.ts";
 import { button } from "../../../../ui/buttons.ts";
 import type { BotContext } from "../../../context.ts";
@@ -71,6 +73,19 @@ async function answer(ctx: BotContext, input: NewInput, text: string): Promise<v
   await advance(ctx, step, draft, read.value);
 }
 
+/**
+ * "Visible to clients" only when a client can book it now; else what is missing (working
+ * hours, or any free time within the horizon).
+ */
+function bookableNotice(ctx: BotContext, serviceId: number): string {
+  if (firstFreeDay(ctx.deps.bookings, serviceId, "any")) {
+    return ctx.t("admin_services.created_active");
+  }
+  if (!setupState(ctx.deps.db).hours) return ctx.t("admin_services.created_no_hours");
+  const days = ctx.deps.bookings.rules().horizonDays;
+  return ctx.t("admin_services.created_no_slots", { days });
+}
+
 /** Creates the service of the draft and shows its card. */
 async function finish(ctx: BotContext, draft: ServiceDraft, active: boolean): Promise<void> {
   endInput(ctx);
@@ -84,7 +99,9 @@ async function finish(ctx: BotContext, draft: ServiceDraft, active: boolean): Pr
       isActive: active,
     }, ctx.from!.id);
     ctx.deps.logger.info("Service created", { serviceId: service.id, by: ctx.from!.id });
-    const notice = ctx.t(`admin_services.${active ? "created_active" : "created_inactive"}`);
+    const notice = active
+      ? bookableNotice(ctx, service.id)
+      : ctx.t("admin_services.created_inactive");
     await showServiceCard(ctx, service.id, notice);
   } catch (error) {
     if (!(error instanceof CatalogError)) throw error;
