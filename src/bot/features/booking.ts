@@ -38,6 +38,17 @@ export function showsStaff(ctx: BotContext): boolean {
   return ctx.deps.services.catalog.severalMasters("active");
 }
 
+/** The active masters who do a service, in display order (the client's choice). */
+function mastersOfService(ctx: BotContext, serviceId: number) {
+  const ids = new Set(ctx.deps.bookings.mastersFor(serviceId));
+  return listActiveStaff(ctx.deps.db).filter((s) => ids.has(s.id));
+}
+
+/** The master to keep for a service (moving, repeating), or 0 (any) if they no longer do it. */
+export function keptMaster(ctx: BotContext, serviceId: number, staffId: number): number {
+  return showsStaff(ctx) && ctx.deps.bookings.mastersFor(serviceId).includes(staffId) ? staffId : 0;
+}
+
 /** Counts the journey reaching a funnel step, once per journey (a move is not a journey). */
 function reached(ctx: BotContext, step: FunnelStep): void {
   const index = FUNNEL_STEPS.indexOf(step);
@@ -90,7 +101,7 @@ function serviceLine(ctx: BotContext, s: Service): string {
 async function chooseService(ctx: BotContext, service: Service): Promise<void> {
   ctx.session.draft = { ...ctx.session.draft, serviceId: service.id };
   reached(ctx, "service");
-  const staff = listActiveStaff(ctx.deps.db);
+  const staff = mastersOfService(ctx, service.id);
   if (staff.length > 1 && ctx.session.draft.staffId === undefined) {
     ctx.session.step = "staff";
     const buttons: Buttons = staff.map((m) => [button(m.name, cb.staff.pack({ id: m.id }))]);
@@ -382,7 +393,7 @@ export async function startReschedule(ctx: BotContext, booking: Booking): Promis
     step: "date",
     draft: {
       serviceId: booking.serviceId,
-      staffId: showsStaff(ctx) ? booking.staffId : 0,
+      staffId: keptMaster(ctx, booking.serviceId, booking.staffId),
       rescheduleId: booking.id,
     },
   };
@@ -406,7 +417,8 @@ bookingFeature.callbackQuery(cb.service.filter, async (ctx) => {
 bookingFeature.callbackQuery(cb.staff.filter, async (ctx) => {
   const data = cb.staff.unpack(ctx.callbackQuery.data);
   const ok = data && ctx.session.draft.serviceId !== undefined &&
-    (data.id === 0 || listActiveStaff(ctx.deps.db).some((s) => s.id === data.id));
+    (data.id === 0 ||
+      mastersOfService(ctx, ctx.session.draft.serviceId).some((s) => s.id === data.id));
   if (!ok) return ack(ctx, ctx.t("common.button_outdated"));
   await ack(ctx);
   ctx.session.draft.staffId = data.id;

@@ -13,7 +13,7 @@ import { escapeHtml } from "../../ui/i18n.ts";
 import { notifyAdmins } from "../notify.ts";
 import { initialSession } from "../session.ts";
 import { ack, button, type Buttons, menuRow, show } from "../ui.ts";
-import { showCalendar, showsStaff, startBooking, startReschedule } from "./booking.ts";
+import { keptMaster, showCalendar, showsStaff, startBooking, startReschedule } from "./booking.ts";
 
 /** The client's own bookings. */
 export const myBookingsFeature = new Composer<BotContext>();
@@ -140,7 +140,7 @@ export async function repeatBooking(ctx: BotContext, bookingId: number): Promise
   ctx.session = {
     ...initialSession(),
     step: "date",
-    draft: { serviceId: b.serviceId, staffId: showsStaff(ctx) ? b.staffId : 0 },
+    draft: { serviceId: b.serviceId, staffId: keptMaster(ctx, b.serviceId, b.staffId) },
   };
   await showCalendar(ctx, ctx.deps.bookings.today().toPlainYearMonth());
 }
