@@ -4,7 +4,9 @@ import type { Api } from "grammy";
 import { listAdmins } from "../db/admins_repo.ts";
 import { getUser } from "../db/users_repo.ts";
 import type { BotDeps } from "../deps.ts";
+import type { Buttons } from "../ui/buttons.ts";
 import { type Lang, pickLanguage, type Translate, translator } from "../ui/i18n.ts";
+import { type NoticeBooking, ownerNoticeButtons, writeClientLine } from "../ui/owner_notice.ts";
 
 /** The language and translate function for messages to `userId`. */
 export function userLanguage(deps: BotDeps, userId: number): { lang: Lang; t: Translate } {
@@ -48,10 +50,31 @@ export async function notifyAdmins(
   api: Api,
   deps: BotDeps,
   render: (t: Translate, lang: Lang) => string,
-  exceptUserId?: number,
+  options: { exceptUserId?: number; buttons?: (t: Translate) => Buttons } = {},
 ): Promise<void> {
   for (const admin of listAdmins(deps.db)) {
-    if (admin.userId === exceptUserId) continue;
-    await sendToUser(api, deps, admin.userId, render);
+    if (admin.userId === options.exceptUserId) continue;
+    const buttons = options.buttons?.(userLanguage(deps, admin.userId).t);
+    const extra = buttons ? { reply_markup: { inline_keyboard: buttons } } : {};
+    await sendToUser(api, deps, admin.userId, render, extra);
   }
+}
+
+/**
+ * Tells every admin about a client's booking: the notice, a link to write to the client, and
+ * the buttons to open the booking in /admin (and to write, when the client has a username).
+ */
+export function notifyAdminsAbout(
+  api: Api,
+  deps: BotDeps,
+  booking: NoticeBooking,
+  render: (t: Translate, lang: Lang) => string,
+): Promise<void> {
+  const username = getUser(deps.db, booking.userId)?.username;
+  return notifyAdmins(
+    api,
+    deps,
+    (t, lang) => `${render(t, lang)}\n${writeClientLine(t, booking)}`,
+    { buttons: (t) => ownerNoticeButtons(t, booking, username) },
+  );
 }

@@ -22,7 +22,7 @@ import {
   formatTime,
   weekdayNames,
 } from "../../ui/format.ts";
-import { notifyAdmins } from "../notify.ts";
+import { notifyAdminsAbout } from "../notify.ts";
 import { ack, backCancelRow, button, type Buttons, menuRow, show } from "../ui.ts";
 import { initialSession } from "../session.ts";
 
@@ -332,7 +332,7 @@ async function confirm(ctx: BotContext): Promise<void> {
       await ack(ctx);
       ctx.deps.logger.info("Booking moved", { bookingId: booking.id, userId: ctx.from!.id });
       await show(ctx, `${ctx.t("booking.rescheduled")}\n\n${card(ctx, booking)}`, [menuRow(ctx)]);
-      await notifyAdmins(ctx.api, ctx.deps, (t, lang) =>
+      await notifyAdminsAbout(ctx.api, ctx.deps, booking, (t, lang) =>
         t("admin_notify.moved", {
           id: booking.id,
           name: booking.clientName,
@@ -358,7 +358,7 @@ async function confirm(ctx: BotContext): Promise<void> {
         menuRow(ctx),
       ]);
       await ctx.replyWithDocument(icsFile(ctx, booking), { caption: ctx.t("booking.ics_caption") });
-      await notifyAdmins(ctx.api, ctx.deps, (t, lang) =>
+      await notifyAdminsAbout(ctx.api, ctx.deps, booking, (t, lang) =>
         t("admin_notify.created", {
           id: booking.id,
           name: booking.clientName,

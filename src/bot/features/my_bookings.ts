@@ -10,7 +10,7 @@ import { type CallbackCodec, cb } from "../../ui/callback_data.ts";
 import type { BotContext } from "../context.ts";
 import { bookingCard, formatDate, formatTime, statusIcon } from "../../ui/format.ts";
 import { escapeHtml } from "../../ui/i18n.ts";
-import { notifyAdmins } from "../notify.ts";
+import { notifyAdmins, notifyAdminsAbout } from "../notify.ts";
 import { initialSession } from "../session.ts";
 import { ack, button, type Buttons, menuRow, show } from "../ui.ts";
 import { keptMaster, showCalendar, showsStaff, startBooking, startReschedule } from "./booking.ts";
@@ -225,7 +225,7 @@ onOwnBooking(cb.cancelDo, async (ctx, b) => {
     await ack(ctx, ctx.t("my.cancelled_toast"));
     await showBooking(ctx, cancelled, ctx.t("my.cancelled"));
     const tz = ctx.config.timeZone;
-    await notifyAdmins(ctx.api, ctx.deps, (t, lang) =>
+    await notifyAdminsAbout(ctx.api, ctx.deps, b, (t, lang) =>
       t("admin_notify.cancelled", {
         id: b.id,
         name: b.clientName,

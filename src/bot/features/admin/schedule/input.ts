@@ -36,7 +36,16 @@ import {
   withNotice,
 } from "../kit.ts";
 import { RULE_OF, type RuleCode, scheduleCb } from "./codecs.ts";
-import { errorText, ruleValue, ts, weekdayName, withConflicts } from "./report.ts";
+import {
+  conflictRows,
+  conflictsReport,
+  errorText,
+  ruleValue,
+  scheduleEnv,
+  ts,
+  weekdayName,
+  withConflicts,
+} from "./report.ts";
 import { resolveStaff, showDay, showDaysOff, showRules } from "./screens.ts";
 
 /** The composer of the schedule's questions. */
@@ -139,7 +148,11 @@ async function answerDayOff(ctx: BotContext, { s, m }: InputOf<"ah_dayoff">, tex
     endInput(ctx);
     const date = formatDate(parsed.value, ctx.lang, ctx.config.timeZone);
     const notice = ts(ctx.t)("day_off_added", { date });
-    await showDaysOff(ctx, s, withConflicts(ctx, notice, staffId ?? undefined));
+    // The bookings now on a day off, each with a button to open it.
+    const conflicts = ctx.deps.services.schedule.conflicts(staffId ?? undefined);
+    const report = conflictsReport(conflicts, scheduleEnv(ctx));
+    const text = report ? `${notice}\n\n${report}` : notice;
+    await showDaysOff(ctx, s, text, conflictRows(conflicts, scheduleEnv(ctx)));
   });
 }
 
