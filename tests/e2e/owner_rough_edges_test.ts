@@ -66,7 +66,10 @@ Deno.test("e2e owner notices: a new and a cancelled booking come with 'open' and
     await annaBooks(t);
     const created = ownerNotice(t, "Новая запись №1")!;
     assert.ok(created, "the owner is told");
-    assert.match(created.text!, /Написать клиенту: <a href="tg:\/\/user\?id=101">Анна Петрова<\/a>/);
+    assert.match(
+      created.text!,
+      /Написать клиенту: <a href="tg:\/\/user\?id=101">Анна Петрова<\/a>/,
+    );
     const buttons = owner(t).buttons(created.message_id);
     assert.deepEqual(buttons.map((b) => b.text), ["📋 Открыть запись", "✍️ Написать клиенту"]);
     assert.equal(buttons[1].url, "https://t.me/anna_p");

@@ -25,8 +25,10 @@ Deno.test("migration master_services: an existing install keeps every master on 
     assert.deepEqual(pairs(), masters.flatMap((m) => services.map((s) => `${m}/${s}`)));
     assert.ok(!pairs().some((p) => p.startsWith("Ушла/")), "deleted masters get nothing");
 
-    db.exec(`INSERT INTO services (name, duration_minutes, created_at, updated_at) VALUES ('Укладка', 30, 2, 2);
-      INSERT INTO staff (name, created_at, updated_at) VALUES ('Иван', 2, 2);`);
+    db.exec(
+      `INSERT INTO services (name, duration_minutes, created_at, updated_at) VALUES ('Укладка', 30, 2, 2);
+      INSERT INTO staff (name, created_at, updated_at) VALUES ('Иван', 2, 2);`,
+    );
     assert.ok(pairs().includes("Ольга/Укладка"), "a new service: every master");
     assert.deepEqual(pairs().filter((p) => p.startsWith("Иван/")), [
       "Иван/Стрижка",
