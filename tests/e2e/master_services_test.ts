@@ -74,6 +74,8 @@ Deno.test("e2e masters and services: the owner unticks a master, clients and 'an
     // One master left for Haircut: the client is not asked to choose.
     assert.deepEqual(await clientMasters(t), []);
     assert.match(client(t).lastMessage()!.text!, /Выберите день/);
+    await press(client(t), "Назад");
+    assert.match(client(t).lastMessage()!.text!, /Выберите услугу/, "back skips the master step");
 
     // A forged press of an old "Ольга" button is refused.
     client(t).pressData(`bm:${olga.id}`);

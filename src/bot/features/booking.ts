@@ -165,7 +165,7 @@ export async function showCalendar(ctx: BotContext, month: Temporal.PlainYearMon
     while (row.length < 7) row.push(button(" ", noop));
     rows.push(row);
   }
-  rows.push(backCancelRow(ctx, showsStaff(ctx) ? "staff" : "service"));
+  rows.push(backCancelRow(ctx, mastersOfService(ctx, service.id).length > 1 ? "staff" : "service"));
   const text = [
     ctx.t("booking.choose_date", { service: service.name }),
     anyFree ? "" : `\n${ctx.t("booking.month_full")}`,
