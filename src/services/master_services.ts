@@ -35,6 +35,11 @@ export function mastersOfService(db: Db, serviceId: number): MasterOfService[] {
   return listAllStaff(db).map((staff) => ({ staff, terms: links.get(staff.id) }));
 }
 
+/** Who changed which service when, for its audit record. */
+function about(serviceId: number, actorId: number, now: number) {
+  return { at: now, actorId, entity: "service" as const, entityId: serviceId };
+}
+
 function checkPair(db: Db, serviceId: number, staffId: number): Staff {
   const service = getService(db, serviceId);
   if (!service) throw new CatalogError("not_found");
@@ -56,12 +61,10 @@ export function setMasterOfService(
     const before = getMasterTerms(db, change.staffId, change.serviceId) !== undefined;
     if (before === change.on) return false;
     setMasterDoesService(db, change.staffId, change.serviceId, change.on);
+    const action = change.on ? "master_added" : "master_removed";
     audit(db, {
-      at: now,
-      actorId,
-      entity: "service",
-      entityId: change.serviceId,
-      action: change.on ? "master_added" : "master_removed",
+      ...about(change.serviceId, actorId, now),
+      action,
       field: "master",
       newValue: staff.name,
     });
@@ -86,10 +89,7 @@ export function setOwnTerms(
     if (old.durationMinutes === durationMinutes && old.priceMinor === priceMinor) return false;
     setMasterTerms(db, change.staffId, change.serviceId, change.terms);
     audit(db, {
-      at: now,
-      actorId,
-      entity: "service",
-      entityId: change.serviceId,
+      ...about(change.serviceId, actorId, now),
       action: "master_terms",
       field: staff.name,
       oldValue: { duration: old.durationMinutes, price: old.priceMinor },
