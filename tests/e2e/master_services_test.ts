@@ -158,3 +158,30 @@ Deno.test("e2e masters and services: a master's own duration and price are what 
     await t.close();
   }
 });
+
+Deno.test("e2e masters and services: from the master's card, untick a service and the client no longer sees the master for it", async () => {
+  const t = await startTestBot({ adminIds: [900] });
+  try {
+    const db = t.running.deps.db;
+    t.running.deps.services.catalog.addMaster("Ольга", 900);
+    const owner = t.fake.user(900, { first_name: "Owner", language_code: "ru" });
+    await send(owner, "/admin");
+    await press(owner, "👥 Мастера");
+    await press(owner, "🟢 Ольга");
+    await press(owner, "💇 Услуги");
+    assert.match(owner.lastMessage()!.text!, /Услуги мастера Ольга/);
+    assert.ok(owner.buttons().some((b) => b.text === "☑️ Haircut"));
+    await press(owner, "☑️ Haircut");
+    assert.match(owner.lastMessage()!.text!, /Сохранено/);
+    assert.ok(owner.buttons().some((b) => b.text === "⬜ Haircut"));
+    assert.ok(owner.buttons().some((b) => b.text === "☑️ Beard trim"), "other services stay");
+    const haircut = listBookableServices(db).find((s) => s.name === "Haircut")!;
+    const entry = listAudit(db, { entity: "service", entityId: haircut.id, limit: 1, offset: 0 })
+      .rows[0];
+    assert.equal(entry.action, "master_removed");
+    assert.equal(entry.newValue, "Ольга");
+    assert.deepEqual(await clientMasters(t), [], "only Master does Haircut now");
+  } finally {
+    await t.close();
+  }
+});

@@ -40,6 +40,10 @@ export const staffCb = {
   rename: codec("amr", { id }),
   /** Activate (on 1) or deactivate (on 0): ok 0 = ask, 1 = do. */
   active: codec("ama", { id, on: flag, ok: flag }),
+  /** The services a master does (toggles). */
+  services: codec("ams", { id }),
+  /** Master `id` does (on 1) or no longer does (on 0) service `svc`. */
+  service: codec("amt", { id, svc: id, on: flag }),
 } as const;
 
 /** Buttons of the schedule screens; `s` is a master's id. */
