@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { startTestBot, type TestBot } from "../support/harness.ts";
 import type { Button, FakeUser } from "../support/fake_bot_api.ts";
 import { listAudit } from "../../src/db/audit_repo.ts";
+import { upsertAdmin } from "../../src/db/admins_repo.ts";
 import { listBookableServices } from "../../src/db/services_repo.ts";
 import { listAllStaff } from "../../src/db/staff_repo.ts";
 import { BookingError } from "../../src/services/booking_service.ts";
@@ -181,6 +182,36 @@ Deno.test("e2e masters and services: from the master's card, untick a service an
     assert.equal(entry.action, "master_removed");
     assert.equal(entry.newValue, "Ольга");
     assert.deepEqual(await clientMasters(t), [], "only Master does Haircut now");
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("e2e masters and services: a viewer's or a client's forged toggles change nothing and are answered", async () => {
+  const t = await startTestBot({ adminIds: [900] });
+  try {
+    const db = t.running.deps.db;
+    const olga = t.running.deps.services.catalog.addMaster("Ольга", 900);
+    const haircut = listBookableServices(db).find((s) => s.name === "Haircut")!;
+    const viewer = t.fake.user(400, { first_name: "Viewer", language_code: "ru" });
+    await send(viewer, "/start");
+    upsertAdmin(db, 400, "viewer", 900, t.clock.now());
+    await send(client(t), "/start");
+    const links = () => db.prepare("SELECT * FROM master_services ORDER BY 1, 2").all();
+    const before = JSON.stringify(links());
+    const forged = [
+      `asw:${haircut.id}:${olga.id}:0`,
+      `ast:${haircut.id}:${olga.id}:1`,
+      `amt:${olga.id}:${haircut.id}:0`,
+    ];
+    for (const user of [viewer, client(t)]) {
+      for (const data of forged) {
+        user.pressData(data);
+        const answer = await user.waitForCallbackAnswer();
+        assert.equal(answer.show_alert, true, `${data} refused`);
+      }
+    }
+    assert.equal(JSON.stringify(links()), before);
   } finally {
     await t.close();
   }
