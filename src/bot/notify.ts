@@ -4,6 +4,7 @@ import type { Api } from "grammy";
 import { listAdmins } from "../db/admins_repo.ts";
 import { getUser } from "../db/users_repo.ts";
 import type { BotDeps } from "../deps.ts";
+import type { Buttons } from "../ui/buttons.ts";
 import { type Lang, pickLanguage, type Translate, translator } from "../ui/i18n.ts";
 
 /** The language and translate function for messages to `userId`. */
@@ -48,10 +49,12 @@ export async function notifyAdmins(
   api: Api,
   deps: BotDeps,
   render: (t: Translate, lang: Lang) => string,
-  exceptUserId?: number,
+  options: { exceptUserId?: number; buttons?: (t: Translate) => Buttons } = {},
 ): Promise<void> {
   for (const admin of listAdmins(deps.db)) {
-    if (admin.userId === exceptUserId) continue;
-    await sendToUser(api, deps, admin.userId, render);
+    if (admin.userId === options.exceptUserId) continue;
+    const buttons = options.buttons?.(userLanguage(deps, admin.userId).t);
+    const extra = buttons ? { reply_markup: { inline_keyboard: buttons } } : {};
+    await sendToUser(api, deps, admin.userId, render, extra);
   }
 }

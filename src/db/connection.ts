@@ -40,8 +40,16 @@ export function closeForSwap(db: Db): { reopen(): void } {
     reopen() {
       db.open();
       configure(db, false);
+      reopened.set(db, openings(db) + 1);
     },
   };
+}
+
+const reopened = new WeakMap<Db, number>();
+
+/** How many times `db` was reopened in place: its change counters started over each time. */
+export function openings(db: Db): number {
+  return reopened.get(db) ?? 0;
 }
 
 /**

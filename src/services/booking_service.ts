@@ -30,7 +30,8 @@ import {
 import { type Db, readTransaction, writeTransaction } from "../db/connection.ts";
 import { getRules, listBreaks, listDaysOff, listWorkingHours } from "../db/schedule_repo.ts";
 import { getService, type Service } from "../db/services_repo.ts";
-import { getStaff, listActiveStaff } from "../db/staff_repo.ts";
+import { getStaff } from "../db/staff_repo.ts";
+import { activeMastersOfService, getMasterTerms } from "../db/master_services_repo.ts";
 import { rememberContact } from "../db/users_repo.ts";
 import { type BookingChange, oweMessages } from "./owed_messages.ts";
 
@@ -39,6 +40,7 @@ export type BookingErrorCode =
   | SlotProblem
   | "service_unavailable"
   | "staff_unavailable"
+  | "staff_not_for_service"
   | "not_found"
   | "forbidden"
   | "too_late_to_change"
@@ -70,6 +72,13 @@ export interface StaffSlot extends Slot {
 interface StaffWindow {
   schedule(date: Temporal.PlainDate): DaySchedule;
   busy: InstantSpan[];
+}
+
+/** A master who does the service, with the duration and price they do it for. */
+interface Candidate {
+  staffId: number;
+  durationMinutes: number;
+  priceMinor: number | null;
 }
 
 /** "any" lets the engine choose a free staff member. */
@@ -187,12 +196,29 @@ export class BookingService {
     };
   }
 
-  /** Staff members a choice stands for, checked to be active. */
-  private staffFor(choice: StaffChoice): number[] {
-    if (choice === "any") return listActiveStaff(this.db).map((s) => s.id);
+  /**
+   * The masters a choice stands for with their terms for the service: "any" is every active
+   * master who does it (one query); a named master must be active and do it.
+   */
+  private staffFor(choice: StaffChoice, service: Service): Candidate[] {
+    const terms = (
+      t: { staffId: number; durationMinutes: number | null; priceMinor: number | null },
+    ) => ({
+      staffId: t.staffId,
+      durationMinutes: t.durationMinutes ?? service.durationMinutes,
+      priceMinor: t.priceMinor ?? service.priceMinor,
+    });
+    if (choice === "any") return activeMastersOfService(this.db, service.id).map(terms);
     const staff = getStaff(this.db, choice);
     if (!staff || !staff.isActive) throw new BookingError("staff_unavailable");
-    return [staff.id];
+    const link = getMasterTerms(this.db, staff.id, service.id);
+    if (!link) throw new BookingError("staff_not_for_service");
+    return [terms(link)];
+  }
+
+  /** The active masters who do a service (ids, in display order), for the client's choice. */
+  mastersFor(serviceId: number): number[] {
+    return activeMastersOfService(this.db, serviceId).map((m) => m.staffId);
   }
 
   private bookableService(serviceId: number): Service {
@@ -217,9 +243,9 @@ export class BookingService {
       const service = this.bookableService(serviceId);
       const rules = this.rules();
       const byStart = new Map<number, StaffSlot & { load: number }>();
-      for (const staffId of this.staffFor(choice)) {
+      for (const { staffId, durationMinutes } of this.staffFor(choice, service)) {
         const window = this.window(staffId, date, date, excludeBookingId);
-        const q = this.query(window, date, service.durationMinutes, rules);
+        const q = this.query(window, date, durationMinutes, rules);
         for (const slot of freeSlots(q)) {
           const seen = byStart.get(slot.start);
           if (!seen || q.bookingsThatDay < seen.load) {
@@ -241,7 +267,7 @@ export class BookingService {
     return readTransaction(this.db, () => {
       const service = this.bookableService(serviceId);
       const rules = this.rules();
-      const staffIds = this.staffFor(choice);
+      const candidates = this.staffFor(choice, service);
       const first = month.toPlainDate({ day: 1 });
       const last = month.toPlainDate({ day: month.daysInMonth });
       const windows = new Map<number, StaffWindow>();
@@ -254,8 +280,8 @@ export class BookingService {
       for (let day = 1; day <= month.daysInMonth; day++) {
         const date = month.toPlainDate({ day });
         let state: CalendarDay = "unavailable";
-        for (const staffId of staffIds) {
-          const q = this.query(windowOf(staffId), date, service.durationMinutes, rules);
+        for (const { staffId, durationMinutes } of candidates) {
+          const q = this.query(windowOf(staffId), date, durationMinutes, rules);
           const s = dayState(q);
           if (s === "past") {
             state = "past";
@@ -290,16 +316,20 @@ export class BookingService {
     try {
       return writeTransaction(this.db, () => {
         const service = this.bookableService(input.serviceId);
-        const staffId = this.pickStaff(input.staff, service, input.start);
+        const { staffId, durationMinutes, priceMinor } = this.pickStaff(
+          input.staff,
+          service,
+          input.start,
+        );
         const id = insertBooking(this.db, {
           userId: input.userId,
           serviceId: service.id,
           staffId,
           start: input.start,
-          end: input.start + service.durationMinutes * 60_000,
+          end: input.start + durationMinutes * 60_000,
           clientName: name.value,
           phone: phone.value,
-          priceMinor: service.priceMinor,
+          priceMinor,
         }, now);
         rememberContact(this.db, input.userId, name.value, phone.value, now);
         this.auditBooking(id, {
@@ -331,23 +361,23 @@ export class BookingService {
     service: Service,
     start: number,
     excludeBookingId = 0,
-  ): number {
+  ): Candidate {
     const date = localDate(start, this.timeZone);
     const rules = this.rules();
     let problem: SlotProblem | undefined;
-    let best: { staffId: number; load: number } | undefined;
-    for (const staffId of this.staffFor(choice)) {
-      const window = this.window(staffId, date, date, excludeBookingId);
-      const q = this.query(window, date, service.durationMinutes, rules);
+    let best: { candidate: Candidate; load: number } | undefined;
+    for (const candidate of this.staffFor(choice, service)) {
+      const window = this.window(candidate.staffId, date, date, excludeBookingId);
+      const q = this.query(window, date, candidate.durationMinutes, rules);
       const p = slotProblem(q, start);
       if (p === undefined) {
-        if (!best || q.bookingsThatDay < best.load) best = { staffId, load: q.bookingsThatDay };
+        if (!best || q.bookingsThatDay < best.load) best = { candidate, load: q.bookingsThatDay };
       } else if (problem === undefined || p === "slot_taken") {
         problem = p;
       }
     }
     if (!best) throw new BookingError(problem ?? "slot_taken");
-    return best.staffId;
+    return best.candidate;
   }
 
   /** Loads a booking the actor may act on. */
@@ -413,14 +443,15 @@ export class BookingService {
           ? this.bookableService(target.serviceId!)
           : getService(this.db, booking.serviceId)!;
         const staffChoice = target.staff ?? booking.staffId;
-        const staffId = this.pickStaff(staffChoice, service, target.start, booking.id);
+        const picked = this.pickStaff(staffChoice, service, target.start, booking.id);
+        const staffId = picked.staffId;
         const changes: BookingChanges = {
           start: target.start,
-          end: target.start + service.durationMinutes * 60_000,
+          end: target.start + picked.durationMinutes * 60_000,
           staffId,
           serviceId: service.id,
           // A move keeps the price the client booked at; another service brings its own price.
-          priceMinor: serviceChanges ? service.priceMinor : booking.priceMinor,
+          priceMinor: serviceChanges ? picked.priceMinor : booking.priceMinor,
           // A moved visit deserves fresh reminders.
           reminderDaySentAt: null,
           reminderHourSentAt: null,

@@ -15,6 +15,13 @@ import {
   updateService,
 } from "./catalog.ts";
 import {
+  type MasterOfService,
+  mastersOfService,
+  type OwnTerms,
+  setMasterOfService,
+  setOwnTerms,
+} from "./master_services.ts";
+import {
   addStaffMember,
   futureBookingsOfStaff,
   renameStaffMember,
@@ -79,6 +86,21 @@ export class CatalogService {
   /** The active bookings of a master still ahead, soonest first. */
   futureBookingsOfMaster(id: number): Booking[] {
     return futureBookingsOfStaff(this.db, id, this.clock.now());
+  }
+
+  /** Every master and whether (and on which terms) they do a service. */
+  mastersOfService(serviceId: number): MasterOfService[] {
+    return mastersOfService(this.db, serviceId);
+  }
+
+  /** Lets a master do a service or stops it; false when nothing changed. Throws CatalogError. */
+  setMasterOfService(serviceId: number, staffId: number, on: boolean, actorId: number): boolean {
+    return setMasterOfService(this.db, { serviceId, staffId, on }, actorId, this.clock.now());
+  }
+
+  /** Sets a master's own duration and price for a service; throws CatalogError. */
+  setOwnTerms(serviceId: number, staffId: number, terms: OwnTerms, actorId: number): boolean {
+    return setOwnTerms(this.db, { serviceId, staffId, terms }, actorId, this.clock.now());
   }
 
   /**

@@ -103,6 +103,8 @@ export const cb = {
   skipComment: codec("fs", { id: int }),
   /** Admin: open a section of the admin menu. */
   adminSection: codec("ad", { section: word }),
+  /** The admin card of one booking (bookings section; owner notices link to it). */
+  adminBooking: codec("abc", { id: int }),
   /** Language choice: any language the bot speaks. */
   lang: codec("lg", { code: z.enum(LANGUAGES) }),
 } as const;

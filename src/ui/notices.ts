@@ -7,10 +7,12 @@
 import type { Booking, BookingStatus } from "../db/bookings_repo.ts";
 import type { OutboxKind } from "../db/outbox_repo.ts";
 import { businessProfile } from "../db/profile_repo.ts";
+import { getUser } from "../db/users_repo.ts";
 import { canClientChange } from "../domain/policies.ts";
 import { localDate } from "../domain/time.ts";
 import { button, type Buttons } from "./buttons.ts";
 import { bookingCalendarFile } from "./calendar_file.ts";
+import { ownerNoticeButtons, writeClientLine } from "./owner_notice.ts";
 import { cb } from "./callback_data.ts";
 import { bookingCard, formatDate, formatTime, formatWhen, visitLines } from "./format.ts";
 import type { Lang, Translate } from "./i18n.ts";
@@ -218,34 +220,48 @@ const TO_CLIENT = {
   }),
 } satisfies Partial<Record<OutboxKind, Render>>;
 
+/**
+ * A notice to admins about a client's booking: a link to write to the client under the text,
+ * and the buttons to open the booking in /admin (and write, when the client has a username).
+ */
+function aboutClient(b: Booking, env: NoticeEnv, notice: { text: string }): Notice {
+  return {
+    text: `${notice.text}\n${writeClientLine(env.t, b)}`,
+    buttons: ownerNoticeButtons(env.t, b, getUser(env.db, b.userId)?.username),
+  };
+}
+
 /** What the admins are told about a client's change. */
 const TO_ADMINS = {
-  admin_created: (b, env) => ({
-    text: env.t("admin_notify.created", {
-      id: b.id,
-      name: b.clientName,
-      phone: b.phone,
-      service: b.serviceName,
-      when: when(b.start, env),
+  admin_created: (b, env) =>
+    aboutClient(b, env, {
+      text: env.t("admin_notify.created", {
+        id: b.id,
+        name: b.clientName,
+        phone: b.phone,
+        service: b.serviceName,
+        when: when(b.start, env),
+      }),
     }),
-  }),
-  admin_moved: (b, env, payload) => ({
-    text: env.t("admin_notify.moved", {
-      id: b.id,
-      name: b.clientName,
-      service: b.serviceName,
-      from: when(Number(payload.from), env),
-      to: when(b.start, env),
+  admin_moved: (b, env, payload) =>
+    aboutClient(b, env, {
+      text: env.t("admin_notify.moved", {
+        id: b.id,
+        name: b.clientName,
+        service: b.serviceName,
+        from: when(Number(payload.from), env),
+        to: when(b.start, env),
+      }),
     }),
-  }),
-  admin_cancelled: (b, env) => ({
-    text: env.t("admin_notify.cancelled", {
-      id: b.id,
-      name: b.clientName,
-      service: b.serviceName,
-      when: when(b.start, env),
+  admin_cancelled: (b, env) =>
+    aboutClient(b, env, {
+      text: env.t("admin_notify.cancelled", {
+        id: b.id,
+        name: b.clientName,
+        service: b.serviceName,
+        when: when(b.start, env),
+      }),
     }),
-  }),
   admin_contact: (b, env, payload) => ({
     text: env.t("admin_notify.contact_changed", {
       id: b.id,

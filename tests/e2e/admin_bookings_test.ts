@@ -157,8 +157,8 @@ Deno.test("e2e admin bookings: a move onto a taken slot is refused; a valid move
     const owner = t.fake.user(OWNER);
     owner.sendText("/admin");
     await t.idle();
-    // Forged but valid data: move A onto B's hour.
-    owner.pressData(`abt:${a.id}:${(WED_10 + HOUR) / 1000}:1`);
+    // Forged but valid data: move A onto B's hour (the confirmed step, ok = 1).
+    owner.pressData(`abt:${a.id}:${(WED_10 + HOUR) / 1000}:1:1`);
     await t.idle();
     assert.match(owner.lastMessage()!.text!, /это время только что заняли/);
     assert.equal(getBooking(t.running.deps.db, a.id)!.start, WED_10, "unchanged");
@@ -176,6 +176,10 @@ Deno.test("e2e admin bookings: a move onto a taken slot is refused; a valid move
     assert.ok(!slots.includes("11:00"), "B's hour is not offered");
     assert.ok(!slots.includes("13:00"), "lunch is not offered");
     owner.press("15:00");
+    await t.idle();
+    assert.match(owner.lastMessage()!.text!, /Перенести запись №\d+ .*\?\n.*10:00 → .*15:00/);
+    assert.equal(getBooking(t.running.deps.db, a.id)!.start, WED_10, "not before confirming");
+    owner.press("Да, перенести");
     await t.idle();
     assert.match(owner.lastMessage()!.text!, /Сохранено\. Клиенту отправлено уведомление/);
     const moved = getBooking(t.running.deps.db, a.id)!;

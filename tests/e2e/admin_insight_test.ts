@@ -183,11 +183,11 @@ Deno.test("e2e: the audit log shows who created a booking, old → new values, a
     let text = owner.lastMessage()!.text!;
     assert.match(
       text,
-      /👤 Owner \(@boss\)\n<b>booking<\/b> #2 · changed\nstatus: <code>active<\/code> → <code>no_show<\/code>/,
+      /👤 Owner \(@boss\)\n<b>booking<\/b> #2 · changed\nstatus: <code>confirmed<\/code> → <code>missed<\/code>/,
     );
     assert.match(
       text,
-      /👤 Анна\n<b>booking<\/b> #1 · created\n— → <code>serviceId: 1, staffId: 1, start: 2026-12-02T07:00:00.000Z, clientName: Анна Петрова/,
+      /👤 Анна\n<b>booking<\/b> #1 · created\n— → <code>service: Haircut, specialist: Мастер, time: 02\/12\/2026, 10:00, client's name: Анна Петрова/,
     );
     assert.match(text, /welcome_text: <code>Hi<\/code> → <code>&lt;script&gt;x+…<\/code>/);
     assert.match(text, /01\/12\/2026, 09:00/, "local time");

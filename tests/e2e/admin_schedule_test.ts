@@ -155,8 +155,8 @@ Deno.test("e2e admin schedule: a day off closes the day for clients, past dates 
     assert.match(owner.lastMessage()!.text!, /уже выходной/);
     await press(t, owner, "Назад");
 
-    await press(t, owner, "Убрать 2026-12-03");
-    assert.match(owner.lastMessage()!.text!, /Выходной 2026-12-03 убран/);
+    await press(t, owner, "Убрать 03.12.2026");
+    assert.match(owner.lastMessage()!.text!, /Выходной чт, 3 декабря 2026 г\. убран/);
     assert.ok((await clientCalendar(t)).includes("2026-12-03"), "reopened");
     const actions = listAudit(t.running.deps.db, { entity: "schedule", limit: 10, offset: 0 }).rows
       .filter((r) => r.field === "day_off").map((r) => `${r.action} ${r.oldValue ?? r.newValue}`);

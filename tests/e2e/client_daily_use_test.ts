@@ -213,6 +213,7 @@ Deno.test("client 3: the calendar file follows the booking — revised after a m
     await t.idle();
     await tap(t, owner, "🕐 Время");
     await tap(t, owner, "15:00");
+    await tap(t, owner, "Да, перенести");
     const adminMoved = icsFiles(anna)[3];
     assert.match(adminMoved, new RegExp(`UID:booking-${second.id}@`));
     assert.match(adminMoved, /DTSTART:20261202T120000Z/);

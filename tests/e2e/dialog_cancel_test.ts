@@ -326,6 +326,17 @@ const ADMIN_DIALOGS: AdminDialog[] = [
     value: "999",
   },
   {
+    name: "services: a master's own time and price",
+    open: async (b) => {
+      await press(b, "💇 Услуги");
+      await press(b, "🟢 Haircut");
+      await press(b, "👥 Мастера");
+      await press(b, "⏱ Мастер: время и цена");
+    },
+    asks: /Пришлите свою длительность в минутах/,
+    value: "90 2500",
+  },
+  {
     name: "schedule: working hours",
     open: async (b) => {
       await press(b, "⏰ Расписание");

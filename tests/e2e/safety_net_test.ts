@@ -85,6 +85,7 @@ Deno.test("safety net: the admin editor changes date, service, name and status, 
     await press(boss, "03.12");
     assert.match(boss.lastMessage()!.text!, /Свободное время на/);
     await press(boss, "10:00");
+    await press(boss, "Да, перенести");
     assert.match(boss.lastMessage()!.text!, /Сохранено\. Клиенту отправлено уведомление/);
     assert.equal(getBooking(t.running.deps.db, a.id)!.start, WED_10 + 24 * HOUR);
     let told = newMessages(client, seen);

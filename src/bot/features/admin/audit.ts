@@ -10,10 +10,10 @@ import { getUser } from "../../../db/users_repo.ts";
 import { codec, int } from "../../../ui/callback_data.ts";
 import { formatStamp, personName, shorten } from "../../../ui/format.ts";
 import { escapeHtml, scoped } from "../../../ui/i18n.ts";
-import type { LocaleKey } from "../../../ui/locale_keys.ts";
 import { pageInfo, pagerRow, paginate } from "../../../ui/paging.ts";
 import type { BotContext } from "../../context.ts";
 import { button, type Buttons, show } from "../../ui.ts";
+import { auditValueText, fieldLabel, labelOr } from "./audit_values.ts";
 import type { AuditInput } from "./input.ts";
 import type { AdminSection, InputRoutes } from "./kit.ts";
 import { awaitInput, backToAdminRow, endInput, onButton } from "./kit.ts";
@@ -56,30 +56,16 @@ function userLabel(ctx: BotContext, id: number): string {
     ctx.t("admin_insight.al_user_id", { id: String(id) });
 }
 
-function labelOr(ctx: BotContext, key: string, fallback: string): string {
-  // Audit details carry free-form names: only those with a catalog label are translated.
-  return ctx.deps.catalogs[ctx.lang].has(key) || ctx.deps.catalogs.ru.has(key)
-    ? ctx.t(key as LocaleKey)
-    : fallback;
-}
-
-/** A stored value for reading: a JSON object becomes "key: value, ..." pairs. */
-function readableValue(value: string): string {
-  if (!value.startsWith("{")) return value;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return value;
-    return Object.entries(parsed).map(([key, v]) =>
-      `${key}: ${typeof v === "string" ? v : JSON.stringify(v)}`
-    ).join(", ");
-  } catch {
-    return value;
-  }
-}
-
-function valueHtml(ctx: BotContext, value: string | null): string {
+function valueHtml(ctx: BotContext, field: string | null, value: string | null): string {
   if (value === null) return ctx.t("admin_insight.al_none");
-  return `<code>${escapeHtml(shorten(readableValue(value), 120))}</code>`;
+  return `<code>${escapeHtml(shorten(auditValueText(ctx, field, value), 120))}</code>`;
+}
+
+/** The object an entry is about: "#12", or a setting's name in words. */
+function entityIdHtml(ctx: BotContext, row: AuditRow): string {
+  if (row.entityId === null) return "";
+  if (row.entity === "settings") return ` · ${escapeHtml(fieldLabel(ctx, row.entityId))}`;
+  return ` #${escapeHtml(shorten(row.entityId, 40))}`;
 }
 
 /** One entry: when, who, what; then the change (old → new) when it has one. */
@@ -89,15 +75,18 @@ function auditEntry(ctx: BotContext, row: AuditRow): string {
     time: formatStamp(row.at, ctx.lang, ctx.config.timeZone),
     whoHtml: escapeHtml(row.actorId === null ? t("al_system") : userLabel(ctx, row.actorId)),
     entity: labelOr(ctx, `admin_insight.entity_${row.entity}`, row.entity),
-    idHtml: row.entityId === null ? "" : ` #${escapeHtml(shorten(row.entityId, 40))}`,
+    idHtml: entityIdHtml(ctx, row),
     action: labelOr(ctx, `admin_insight.action_${row.action}`, row.action),
   })];
   if (row.oldValue !== null || row.newValue !== null || row.field !== null) {
-    const change = { oldHtml: valueHtml(ctx, row.oldValue), newHtml: valueHtml(ctx, row.newValue) };
+    const change = {
+      oldHtml: valueHtml(ctx, row.field, row.oldValue),
+      newHtml: valueHtml(ctx, row.field, row.newValue),
+    };
     lines.push(
       row.field === null
         ? t("al_change_value", change)
-        : t("al_change", { field: shorten(row.field, 40), ...change }),
+        : t("al_change", { field: shorten(fieldLabel(ctx, row.field), 40), ...change }),
     );
   }
   return lines.join("\n");

@@ -45,7 +45,8 @@ export type ServiceTextField = "name" | "desc" | "dur" | "price" | "order";
 /** Texts the services section waits for. */
 export type ServicesInput =
   | { kind: "as_new"; step: NewServiceStep; draft: ServiceDraft }
-  | { kind: "as_edit"; id: number; f: ServiceTextField };
+  | { kind: "as_edit"; id: number; f: ServiceTextField }
+  | { kind: "as_terms"; id: number; m: number };
 
 // --- masters ("am_") and schedule ("ah_") -----------------------------------------------
 /** A booking rule as the schedule's buttons name it. */

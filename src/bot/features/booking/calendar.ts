@@ -1,7 +1,6 @@
 /** The month calendar step: free days are buttons, today is marked, past days are blank. */
 import type { InlineKeyboardButton } from "grammy/types";
 import { getService, type Service } from "../../../db/services_repo.ts";
-import { staffVisibleToClients } from "../../../db/staff_repo.ts";
 import type { CalendarDay, StaffChoice } from "../../../services/booking_service.ts";
 import { cb } from "../../../ui/callback_data.ts";
 import { formatMonth, weekdayNames } from "../../../ui/format.ts";
@@ -9,6 +8,7 @@ import type { Lang } from "../../../ui/i18n.ts";
 import { businessProfile } from "../../../db/profile_repo.ts";
 import { firstFreeDay } from "../../../services/availability.ts";
 import { noFreeDaysScreen } from "../../../ui/profile.ts";
+import { mastersOfService } from "./masters.ts";
 import type { BotContext } from "../../context.ts";
 import { initialSession } from "../../session.ts";
 import { backCancelRow, button, type Buttons, menuRow, show } from "../../ui.ts";
@@ -100,7 +100,7 @@ export async function showCalendar(ctx: BotContext, month: Temporal.PlainYearMon
   const choice: StaffChoice = !draft.staffId ? "any" : draft.staffId;
   const days = ctx.deps.bookings.monthCalendar(service.id, choice, month);
   const rows = calendarRows(month, days, { today, first, last, lang: ctx.lang });
-  rows.push(backCancelRow(ctx, staffVisibleToClients(ctx.deps.db) ? "staff" : "service"));
+  rows.push(backCancelRow(ctx, mastersOfService(ctx, service.id).length > 1 ? "staff" : "service"));
   const anyFree = [...days.values()].includes("free");
   const text = [
     ctx.t("booking.choose_date", { service: service.name }),

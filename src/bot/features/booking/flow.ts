@@ -4,7 +4,6 @@
  * repeatBooking.
  */
 import { getService, listBookableServices, type Service } from "../../../db/services_repo.ts";
-import { listActiveStaff, staffVisibleToClients } from "../../../db/staff_repo.ts";
 import type { Booking } from "../../../db/bookings_repo.ts";
 import { FUNNEL_STEPS, type FunnelStep } from "../../../domain/funnel.ts";
 import { localDate } from "../../../domain/time.ts";
@@ -16,6 +15,7 @@ import { loadOwn } from "../../own_booking.ts";
 import { initialSession } from "../../session.ts";
 import { ack, backCancelRow, button, type Buttons, menuRow, show } from "../../ui.ts";
 import { showCalendar } from "./calendar.ts";
+import { keptMaster, mastersOfService } from "./masters.ts";
 
 /** The draft's master as the booking service takes it (0 = any). */
 export function staffChoice(staffId: number | undefined): StaffChoice {
@@ -54,7 +54,7 @@ export async function startReschedule(ctx: BotContext, booking: Booking): Promis
     step: "date",
     draft: {
       serviceId: booking.serviceId,
-      staffId: staffVisibleToClients(ctx.deps.db) ? booking.staffId : 0,
+      staffId: keptMaster(ctx, booking.serviceId, booking.staffId),
       rescheduleId: booking.id,
     },
   };
@@ -73,7 +73,7 @@ export async function repeatBooking(ctx: BotContext, bookingId: number): Promise
   ctx.session = {
     ...initialSession(),
     step: "date",
-    draft: { serviceId: b.serviceId, staffId: staffVisibleToClients(ctx.deps.db) ? b.staffId : 0 },
+    draft: { serviceId: b.serviceId, staffId: keptMaster(ctx, b.serviceId, b.staffId) },
   };
   await showCalendar(ctx, ctx.deps.bookings.today().toPlainYearMonth());
 }
@@ -109,7 +109,7 @@ function serviceLine(ctx: BotContext, s: Service): string {
 export async function chooseService(ctx: BotContext, service: Service): Promise<void> {
   ctx.session.draft = { ...ctx.session.draft, serviceId: service.id };
   reached(ctx, "service");
-  const staff = listActiveStaff(ctx.deps.db);
+  const staff = mastersOfService(ctx, service.id);
   if (staff.length > 1 && ctx.session.draft.staffId === undefined) {
     ctx.session.step = "staff";
     const buttons: Buttons = staff.map((m) => [button(m.name, cb.staff.pack({ id: m.id }))]);

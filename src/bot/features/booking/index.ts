@@ -6,7 +6,6 @@
  */
 import { Composer } from "grammy";
 import { getService } from "../../../db/services_repo.ts";
-import { listActiveStaff } from "../../../db/staff_repo.ts";
 import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
 import { isStaleDialogButton } from "../../session.ts";
@@ -22,6 +21,7 @@ import {
   staffChoice,
   startBooking,
 } from "./flow.ts";
+import { mastersOfService } from "./masters.ts";
 import { showSlots } from "./slots.ts";
 
 /** The client's booking dialog. */
@@ -44,8 +44,9 @@ live.callbackQuery(cb.service.filter, async (ctx) => {
 
 live.callbackQuery(cb.staff.filter, async (ctx) => {
   const data = cb.staff.unpack(ctx.callbackQuery.data);
-  const ok = data && ctx.session.draft.serviceId !== undefined &&
-    (data.id === 0 || listActiveStaff(ctx.deps.db).some((s) => s.id === data.id));
+  const serviceId = ctx.session.draft.serviceId;
+  const ok = data && serviceId !== undefined &&
+    (data.id === 0 || mastersOfService(ctx, serviceId).some((s) => s.id === data.id));
   if (!ok) return ack(ctx, ctx.t("common.button_outdated"));
   await ack(ctx);
   ctx.session.draft.staffId = data.id;

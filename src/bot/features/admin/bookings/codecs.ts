@@ -1,7 +1,7 @@
 /** The buttons of the admin bookings section (prefixes "ab…" for bookings, "ax…" for export). */
 import { z } from "zod";
 import { parseIsoDate } from "../../../../domain/time.ts";
-import { codec } from "../../../../ui/callback_data.ts";
+import { cb, codec } from "../../../../ui/callback_data.ts";
 import type { BookingStatus, DeletedRows } from "../../../../db/bookings_repo.ts";
 
 const int = z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -44,15 +44,15 @@ export const abCb = {
   /** Ask for a custom period of the list. */
   periodAsk: codec("ablp", { st: statusFilter }),
   /** The card of one booking. */
-  card: codec("abc", { id: int }),
+  card: cb.adminBooking,
   /** A client's bookings. */
   history: codec("abh", { uid: int, page: int }),
   /** Start editing one field of a booking. */
   edit: codec("abe", { id: int, f: editField }),
   /** Free time of a day to move a booking to. */
   moveDay: codec("abv", { id: int, date: isoDate }),
-  /** Move a booking to a start (epoch seconds) with a staff member. */
-  moveSlot: codec("abt", { id: int, start: int, staff: int }),
+  /** Move a booking to a start (epoch seconds) with a staff member: ask (ok 0) or do (ok 1). */
+  moveSlot: codec("abt", { id: int, start: int, staff: int, ok }),
   /** Change the service (same start). */
   setService: codec("abr", { id: int, svc: int }),
   /** Change the staff member (same start). */

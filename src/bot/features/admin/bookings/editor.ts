@@ -145,7 +145,7 @@ function moveDayRows(ctx: BotContext, b: Booking, date: Temporal.PlainDate, slot
   for (let i = 0; i < slots.length; i += 4) {
     rows.push(
       slots.slice(i, i + 4).map((s) => {
-        const data = { id: b.id, start: Math.floor(s.start / 1000), staff: s.staffId };
+        const data = { id: b.id, start: Math.floor(s.start / 1000), staff: s.staffId, ok: 0 };
         return button(s.label, abCb.moveSlot.pack(data));
       }),
     );

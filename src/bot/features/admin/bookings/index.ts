@@ -28,6 +28,7 @@ import { askCancel, askRemove, cancelOne, refused, remove } from "./card.ts";
 import { showCard } from "./card.ts";
 import { applyChange, changeContact, moveToDay, showEditor, showMoveDay } from "./editor.ts";
 import { exportPeriod, showExportMenu } from "./export.ts";
+import { askMove } from "./move_confirm.ts";
 import { askGroupCancel, groupCancel } from "./group_cancel.ts";
 import { restore, showDeletedCard } from "./deleted.ts";
 import { askPickCancel, pickAll, pickCancel, pickOne, showPick } from "./pick.ts";
@@ -104,8 +105,9 @@ onButton(adminBookings, abCb.moveDay, "admin", async (ctx, { id, date }) => {
   endInput(ctx);
   await moveToDay(ctx, id, parseIsoDate(date)!);
 });
-onButton(adminBookings, abCb.moveSlot, "admin", async (ctx, { id, start, staff }) => {
+onButton(adminBookings, abCb.moveSlot, "admin", async (ctx, { id, start, staff, ok }) => {
   const move = { start: start * 1000, staff };
+  if (ok === 0) return askMove(ctx, id, move);
   await applyChange(
     ctx,
     id,

@@ -40,6 +40,10 @@ export const staffCb = {
   rename: codec("amr", { id }),
   /** Activate (on 1) or deactivate (on 0): ok 0 = ask, 1 = do. */
   active: codec("ama", { id, on: flag, ok: flag }),
+  /** The services a master does (toggles). */
+  services: codec("ams", { id }),
+  /** Master `id` does (on 1) or no longer does (on 0) service `svc`. */
+  service: codec("amt", { id, svc: id, on: flag }),
 } as const;
 
 /** Buttons of the schedule screens; `s` is a master's id. */
@@ -62,6 +66,10 @@ export const scheduleCb = {
   daysOff: codec("aho", { s: id }),
   /** Add a day off: m 0 = whole business, 1 = master `s` only (asks for the date). */
   addDayOff: codec("aha", { s: id, m: flag }),
+  /** A day off picked on the calendar: date `d` (m as in addDayOff). */
+  pickDayOff: codec("ahq", { s: id, m: flag, d: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+  /** The day-off calendar shown for month `ym`. */
+  dayOffMonth: codec("ahy", { s: id, m: flag, ym: z.string().regex(/^\d{4}-\d{2}$/) }),
   /** Remove day off `id`. */
   removeDayOff: codec("ahr", { s: id, id }),
   /** The booking rules. */

@@ -8,6 +8,7 @@
 import { Composer } from "grammy";
 import { listBreaks } from "../../../../db/schedule_repo.ts";
 import { ScheduleError } from "../../../../services/schedule_admin.ts";
+import { formatDate } from "../../../../ui/format.ts";
 import type { BotContext } from "../../../context.ts";
 import { type AdminSection, endInput, onButton, onScreen } from "../kit.ts";
 import { scheduleCb } from "./codecs.ts";
@@ -80,7 +81,8 @@ onButton(
   (ctx, { s, id }) =>
     change(ctx, (notice) => showDaysOff(ctx, s, notice), () => {
       const removed = ctx.deps.services.schedule.removeDayOff(id, s, ctx.from!.id);
-      return ts(ctx.t)("day_off_removed", { day: removed.day });
+      const day = formatDate(Temporal.PlainDate.from(removed.day), ctx.lang, ctx.config.timeZone);
+      return ts(ctx.t)("day_off_removed", { day });
     }),
 );
 

@@ -13,13 +13,14 @@ import {
   splitDayAndReason,
 } from "../../../../domain/admin_input.ts";
 import { parseDay } from "../../../../domain/date_input.ts";
+import { parseIsoDate } from "../../../../domain/time.ts";
 import type { MinuteSpan } from "../../../../domain/slots.ts";
 import {
   DAY_OFF_REASON_MAX,
   RULE_LIMITS,
   ScheduleError,
 } from "../../../../services/schedule_admin.ts";
-import { button } from "../../../../ui/buttons.ts";
+import { button, type Buttons } from "../../../../ui/buttons.ts";
 import { cb } from "../../../../ui/callback_data.ts";
 import { formatDate } from "../../../../ui/format.ts";
 import type { BotContext } from "../../../context.ts";
@@ -36,22 +37,33 @@ import {
   withNotice,
 } from "../kit.ts";
 import { RULE_OF, type RuleCode, scheduleCb } from "./codecs.ts";
-import { errorText, ruleValue, ts, weekdayName, withConflicts } from "./report.ts";
+import {
+  conflictRows,
+  conflictsReport,
+  errorText,
+  ruleValue,
+  scheduleEnv,
+  ts,
+  weekdayName,
+  withConflicts,
+} from "./report.ts";
+import { dayOffCalendar } from "./day_off_picker.ts";
 import { resolveStaff, showDay, showDaysOff, showRules } from "./screens.ts";
 
 /** The composer of the schedule's questions. */
 export const scheduleQuestions = new Composer<BotContext>();
 
-/** Waits for `input` after asking `question`; Back leads to `back`. */
+/** Waits for `input` after asking `question` (above `extra` rows); Back leads to `back`. */
 async function ask(
   ctx: BotContext,
   input: ScheduleInput,
   question: string,
   back: string,
   problem: string,
+  extra: Buttons = [],
 ) {
   awaitInput(ctx, input);
-  await show(ctx, withNotice(problem, question), [[
+  await show(ctx, withNotice(problem, question), [...extra, [
     button(ctx.t("common.back_button"), back),
     button(ctx.t("common.cancel_button"), cb.cancelDialog.pack({})),
   ]]);
@@ -67,12 +79,24 @@ function askBreak(ctx: BotContext, s: number, wd: number, problem = "") {
   return ask(ctx, { kind: "ah_break", s, wd }, question, scheduleCb.day.pack({ s, wd }), problem);
 }
 
-function askDayOff(ctx: BotContext, s: number, m: number, problem = "") {
+/** A month from a button ("2027-01"), or undefined when it is not one. */
+function pickedMonth(ym: string | undefined): Temporal.PlainYearMonth | undefined {
+  try {
+    return ym ? Temporal.PlainYearMonth.from(ym, { overflow: "reject" }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function askDayOff(ctx: BotContext, s: number, m: number, problem = "", month?: string) {
   const staff = resolveStaff(ctx, s);
   const question = m === 1 && staff
     ? ts(ctx.t)("ask_day_off_staff", { name: staff.name, max: DAY_OFF_REASON_MAX })
     : ts(ctx.t)("ask_day_off", { max: DAY_OFF_REASON_MAX });
-  return ask(ctx, { kind: "ah_dayoff", s, m }, question, scheduleCb.daysOff.pack({ s }), problem);
+  const shown = pickedMonth(month) ?? today(ctx).toPlainYearMonth();
+  const calendar = dayOffCalendar({ s, m }, shown, today(ctx), ctx.lang);
+  const back = scheduleCb.daysOff.pack({ s });
+  return ask(ctx, { kind: "ah_dayoff", s, m }, question, back, problem, calendar);
 }
 
 function askRule(ctx: BotContext, code: RuleCode, problem = "") {
@@ -133,13 +157,28 @@ async function answerDayOff(ctx: BotContext, { s, m }: InputOf<"ah_dayoff">, tex
   const { day, reason } = splitDayAndReason(text);
   const parsed = parseDay(day, today(ctx));
   if (!parsed.ok) return askDayOff(ctx, s, m, inputProblemText(ctx, parsed.problem));
+  await addDayOff(ctx, s, m, parsed.value, reason);
+}
+
+/** Adds a day off (typed or picked) and shows the days off with the bookings left on it. */
+async function addDayOff(
+  ctx: BotContext,
+  s: number,
+  m: number,
+  day: Temporal.PlainDate,
+  reason: string,
+) {
   const staffId = m === 1 ? s : null;
   await attempt(ctx, (p) => askDayOff(ctx, s, m, p), async () => {
-    ctx.deps.services.schedule.addDayOff({ day: parsed.value, staffId, reason }, ctx.from!.id);
+    ctx.deps.services.schedule.addDayOff({ day, staffId, reason }, ctx.from!.id);
     endInput(ctx);
-    const date = formatDate(parsed.value, ctx.lang, ctx.config.timeZone);
+    const date = formatDate(day, ctx.lang, ctx.config.timeZone);
     const notice = ts(ctx.t)("day_off_added", { date });
-    await showDaysOff(ctx, s, withConflicts(ctx, notice, staffId ?? undefined));
+    // The bookings now on a day off, each with a button to open it.
+    const conflicts = ctx.deps.services.schedule.conflicts(staffId ?? undefined);
+    const report = conflictsReport(conflicts, scheduleEnv(ctx));
+    const text = report ? `${notice}\n\n${report}` : notice;
+    await showDaysOff(ctx, s, text, conflictRows(conflicts, scheduleEnv(ctx)));
   });
 }
 
@@ -190,4 +229,15 @@ onButton(
   (ctx, d) => askDayOff(ctx, d.s, d.m),
   staffGone,
 );
+onButton(
+  scheduleQuestions,
+  scheduleCb.dayOffMonth,
+  "admin",
+  (ctx, d) => askDayOff(ctx, d.s, d.m, "", d.ym),
+  staffGone,
+);
+onButton(scheduleQuestions, scheduleCb.pickDayOff, "admin", (ctx, d) => {
+  const day = parseIsoDate(d.d);
+  return day ? addDayOff(ctx, d.s, d.m, day, "") : askDayOff(ctx, d.s, d.m);
+}, staffGone);
 onButton(scheduleQuestions, scheduleCb.rule, "admin", (ctx, d) => askRule(ctx, d.r));

@@ -5,7 +5,10 @@
 import type { Booking } from "../../../../db/bookings_repo.ts";
 import type { Conflict } from "../../../../domain/schedule_conflicts.ts";
 import type { BookingRules } from "../../../../domain/slots.ts";
-import { formatDate, formatTime } from "../../../../ui/format.ts";
+import { localDate } from "../../../../domain/time.ts";
+import { button, type Buttons } from "../../../../ui/buttons.ts";
+import { cb } from "../../../../ui/callback_data.ts";
+import { formatDate, formatShortDate, formatTime } from "../../../../ui/format.ts";
 import { type Lang, scoped, type Translate } from "../../../../ui/i18n.ts";
 import type { BotContext } from "../../../context.ts";
 import type { ScheduleError } from "../../../../services/schedule_admin.ts";
@@ -82,6 +85,18 @@ export function conflictsReport(conflicts: Conflict<Booking>[], env: ScheduleEnv
   }
   lines.push(t("conflicts_hint"));
   return lines.join("\n");
+}
+
+/** A button per listed conflicting booking, opening its card in the bookings section. */
+export function conflictRows(conflicts: Conflict<Booking>[], env: ScheduleEnv): Buttons {
+  return conflicts.slice(0, CONFLICTS_SHOWN).map(({ booking: b }) => [button(
+    ts(env.t)("conflict_open", {
+      id: b.id,
+      date: formatShortDate(localDate(b.start, env.timeZone), env.lang),
+      start: formatTime(b.start, env.timeZone),
+    }),
+    cb.adminBooking.pack({ id: b.id }),
+  )]);
 }
 
 /** `notice` followed by the conflicts of one master (or of all, with undefined), found now. */

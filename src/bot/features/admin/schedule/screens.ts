@@ -2,7 +2,7 @@
 import { getRules, listBreaks, listWorkingHours } from "../../../../db/schedule_repo.ts";
 import { getStaff, listAllStaff, type Staff } from "../../../../db/staff_repo.ts";
 import { defaultStaff } from "../../../../services/schedule_admin.ts";
-import type { Screen } from "../../../../ui/buttons.ts";
+import type { Buttons, Screen } from "../../../../ui/buttons.ts";
 import type { BotContext } from "../../../context.ts";
 import { show } from "../../../ui.ts";
 import { scheduleEnv, ts } from "./report.ts";
@@ -60,11 +60,17 @@ export async function showDay(ctx: BotContext, staffId: number, wd: number, noti
 }
 
 /** Shows the upcoming days off that concern a master. */
-export async function showDaysOff(ctx: BotContext, staffId: number, notice = "") {
+export async function showDaysOff(
+  ctx: BotContext,
+  staffId: number,
+  notice = "",
+  extraRows: Buttons = [],
+) {
   const staff = resolveStaff(ctx, staffId);
   if (!staff) return showWeek(ctx, 0, ts(ctx.t)("err_staff_not_found"));
   const off = ctx.deps.services.schedule.upcomingDaysOff(staff.id);
-  await showScreen(ctx, daysOffView(staff, off, notice, scheduleEnv(ctx)));
+  const screen = daysOffView(staff, off, notice, scheduleEnv(ctx));
+  await showScreen(ctx, { ...screen, buttons: [...extraRows, ...screen.buttons] });
 }
 
 /** Shows the booking rules. */

@@ -21,6 +21,7 @@ import {
   type Refusal,
 } from "../kit.ts";
 import { staffCb } from "./codecs.ts";
+import { staffServices } from "./staff_services.ts";
 import { errorText, ts, withConflicts } from "./report.ts";
 import {
   askNameView,
@@ -148,3 +149,5 @@ onButton(adminStaff, staffCb.active, "admin", async (ctx, { id, on, ok }) => {
     await showStaffCard(ctx, id, errorText(ctx.t, error));
   }
 }, refuseActivity);
+
+adminStaff.use(staffServices);

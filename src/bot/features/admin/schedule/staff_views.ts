@@ -59,7 +59,10 @@ export function staffCardView(row: MasterRow, notice: string, env: StaffEnv): Sc
       ),
     ]);
   }
-  buttons.push([button(t("staff_schedule"), scheduleCb.week.pack({ s: s.id }))]);
+  buttons.push([
+    button(t("staff_schedule"), scheduleCb.week.pack({ s: s.id })),
+    button(t("staff_services"), staffCb.services.pack({ id: s.id })),
+  ]);
   buttons.push([button(t("staff_back"), staffCb.list.pack({}))]);
   const text = t("staff_card", { name: s.name, status: status(s, env.t), future });
   return { text: withNotice(notice, text), buttons };

@@ -8,7 +8,7 @@ import { formatSpan } from "../../../../domain/admin_input.ts";
 import type { BookingRules } from "../../../../domain/slots.ts";
 import { button, type Buttons, type Screen } from "../../../../ui/buttons.ts";
 import { cb } from "../../../../ui/callback_data.ts";
-import { formatDate } from "../../../../ui/format.ts";
+import { formatDate, formatShortDate } from "../../../../ui/format.ts";
 import type { Translate } from "../../../../ui/i18n.ts";
 import { withNotice } from "../kit.ts";
 import { RULE_CODES, scheduleCb } from "./codecs.ts";
@@ -156,7 +156,7 @@ function daysOffButtons(staff: Staff, off: DayOff[], env: ScheduleEnv): Buttons 
   }
   for (const d of off.slice(0, DAYS_OFF_SHOWN)) {
     buttons.push([button(
-      t("remove_day_off", { day: d.day }),
+      t("remove_day_off", { day: formatShortDate(Temporal.PlainDate.from(d.day), env.lang) }),
       scheduleCb.removeDayOff.pack({ s, id: d.id }),
     )]);
   }

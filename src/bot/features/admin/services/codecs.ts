@@ -25,6 +25,12 @@ export const servicesCb = {
   del: codec("asd", { id, ok: flag }),
   /** Restore a deleted service. */
   restore: codec("asr", { id }),
+  /** Who does the service: the masters screen. */
+  masters: codec("asm", { id }),
+  /** Master `m` does (on 1) or no longer does (on 0) the service. */
+  master: codec("asw", { id, m: id, on: flag }),
+  /** A master's own terms: ask them (reset 0) or go back to the service's own (reset 1). */
+  terms: codec("ast", { id, m: id, reset: flag }),
   /** Start creating a service. */
   create: codec("asn", {}),
   /** A button answer in the creation dialog. */

@@ -10,6 +10,7 @@ import { type AdminSection, type InputRoutes, onScreen } from "../kit.ts";
 import { servicesCb } from "./codecs.ts";
 import { creationInputs, serviceCreation } from "./create.ts";
 import { editorInputs, serviceEditor } from "./edit.ts";
+import { mastersInputs, serviceMasters } from "./masters.ts";
 import { showServiceCard, showServiceList } from "./screens.ts";
 
 /** The composer of the services section. */
@@ -26,9 +27,10 @@ export const servicesSection: AdminSection = {
 export const servicesInputs: InputRoutes<ServicesInput["kind"]> = {
   ...creationInputs,
   ...editorInputs,
+  ...mastersInputs,
 };
 
 onScreen(adminServices, servicesCb.list, "viewer", (ctx, { f, p }) => showServiceList(ctx, f, p));
 onScreen(adminServices, servicesCb.view, "viewer", (ctx, { id }) => showServiceCard(ctx, id));
 
-adminServices.use(serviceCreation, serviceEditor);
+adminServices.use(serviceCreation, serviceEditor, serviceMasters);

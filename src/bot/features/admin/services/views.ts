@@ -99,7 +99,10 @@ function editorRows(s: ServiceWithCount, env: ViewEnv): Buttons {
         servicesCb.set.pack({ id: s.id, f: "active", v: s.isActive ? 0 : 1 }),
       ),
     ],
-    [button(t("delete"), servicesCb.del.pack({ id: s.id, ok: 0 }))],
+    [
+      button(t("masters_button"), servicesCb.masters.pack({ id: s.id })),
+      button(t("delete"), servicesCb.del.pack({ id: s.id, ok: 0 })),
+    ],
   ];
 }
 
