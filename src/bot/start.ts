@@ -16,6 +16,7 @@ import { createBot } from "./bot.ts";
 import type { BotDeps } from "./context.ts";
 import { LANGUAGES, loadCatalogs, translator } from "./i18n.ts";
 import { notifyAdmins, sendToUser } from "./notify.ts";
+import { stoppableApi } from "./stoppable_api.ts";
 
 /** A running bot and how to stop it. */
 export interface RunningBot {
@@ -36,6 +37,8 @@ export interface StartOptions {
   noSignals?: boolean;
   /** Do not start Deno.cron jobs (tests drive jobs themselves). */
   noJobs?: boolean;
+  /** How long `stop` lets in-flight updates finish before aborting their API calls; 5 s. */
+  stopGraceMs?: number;
 }
 
 /** Starts everything `deno task start` runs. */
@@ -83,6 +86,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     kv,
   };
   const bot = createBot(config, deps);
+  const abortApiCalls = stoppableApi(bot.api);
   await bot.init();
   logger.info("Bot identity", { username: bot.botInfo.username });
   await publishCommands(bot.api, deps).catch((error) =>
@@ -153,9 +157,19 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const stop = () => {
     stopping ??= (async () => {
       logger.info("Stopping: finishing in-flight updates");
+      // In-flight updates get a grace period; then their API calls (which may be retrying a
+      // failed request for hours) are aborted, so nothing outlives stop.
+      const graceMs = options.stopGraceMs ?? 5_000;
+      const grace = setTimeout(abortApiCalls, graceMs);
+      const giveUp = performance.now() + graceMs + 2_000;
       if (runner?.isRunning()) await runner.stop();
       await webhookServer?.shutdown();
+      while (runner && runner.size() > 0 && performance.now() < giveUp) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      clearTimeout(grace);
       await jobs?.stop();
+      abortApiCalls();
       await healthServer?.shutdown();
       kv.close();
       db.close();
