@@ -19,8 +19,8 @@ const parts: Array<[string, string, () => Promise<Figure[]>]> = [
   ["db", "Database: booking engine with 1,000,000 bookings", () => runDbBench(1_000_000)],
   [
     "load",
-    "Load: booking journeys over HTTP vs a bare grammY echo bot",
-    () => runLoadBench(10, 32),
+    "Load: booking journeys over HTTP; same-work yardstick; echo bot; open loop; memory",
+    () => runLoadBench(10, 32, 5),
   ],
   [
     "burst",
