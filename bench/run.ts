@@ -7,6 +7,7 @@ import { runLoadBench } from "./load_bench.ts";
 import { runBurstBench } from "./burst_bench.ts";
 import { runScaleBench } from "./scale_bench.ts";
 import { runChaosBench } from "./chaos_bench.ts";
+import { runMemoryBench } from "./memory_bench.ts";
 
 const skip = new Set((Deno.env.get("BENCH_SKIP") ?? "").split(",").map((s) => s.trim()));
 const cores = navigator.hardwareConcurrency;
@@ -28,6 +29,7 @@ const parts: Array<[string, string, () => Promise<Figure[]>]> = [
     () => runBurstBench(3000),
   ],
   ["scale", "Scale: 1,000,000 bookings; cold start with 100,000", () => runScaleBench(1_000_000)],
+  ["memory", "Memory: idle process tree, README way vs deno run", () => runMemoryBench()],
   ["chaos", "Chaos: faults, kill -9, fuzz, two processes", () => runChaosBench()],
 ];
 const all: Array<[string, Figure[]]> = [];
