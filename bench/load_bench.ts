@@ -10,7 +10,8 @@
  * loop (updates offered at 50, 200 and 500 per second whatever the answers), then journeys up to
  * 10,000 and the RSS after them, and the peak RSS.
  * Usage: deno run -A bench/load_bench.ts [seconds] [clients] [open-loop seconds per rate]
- * Env: BENCH_BOT_FLAGS (extra `deno run` flags for the bot, e.g. --cpu-prof), BENCH_JOURNEYS.
+ * Env: BENCH_BOT_FLAGS (extra `deno run` flags for the bot, e.g. --cpu-prof), BENCH_BOT_STDOUT,
+ * BENCH_JOURNEYS.
  */
 import { FakeBotApi } from "../tests/support/fake_bot_api.ts";
 import { freePorts } from "../tests/support/webhook_cluster.ts";
@@ -63,6 +64,13 @@ async function waitForPort(port: number): Promise<void> {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+}
+
+/** The flags `deno task start` passes to `deno run` (from deno.json), so the bench runs the bot as shipped. */
+export function startFlags(): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(`${root}deno.json`));
+  const words = String(config.tasks.start).split(" ");
+  return words.slice(2, words.indexOf("src/main.ts")).filter((w) => w !== "--allow-all");
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -312,7 +320,10 @@ export async function runLoadBench(
       const child = new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", ...flags, `${root}${script}`, ...(name === "bot" ? ["start"] : [])],
         env: { ...env, WEBHOOK_PORT: String(port) },
-        stdout: "null",
+        // BENCH_BOT_STDOUT=inherit shows e.g. --v8-flags=--trace-gc output.
+        stdout: name === "bot" && Deno.env.get("BENCH_BOT_STDOUT") === "inherit"
+          ? "inherit"
+          : "null",
         stderr: "inherit",
       }).spawn();
       await waitForPort(port);
@@ -347,7 +358,10 @@ export async function runLoadBench(
         errors: t.errors,
       };
     };
-    const botFlags = Deno.env.get("BENCH_BOT_FLAGS")?.split(" ").filter(Boolean) ?? [];
+    const botFlags = [
+      ...startFlags(),
+      ...Deno.env.get("BENCH_BOT_FLAGS")?.split(" ").filter(Boolean) ?? [],
+    ];
     const bot = await measure(await spawn("bot", "src/main.ts", ports[0], botFlags), true);
     const yard = await measure(
       await spawn("yardstick", "bench/yardstick_bot.ts", ports[1], []),

@@ -9,7 +9,7 @@ import { FakeBotApi } from "../tests/support/fake_bot_api.ts";
 import { openMigrated } from "../src/db/setup.ts";
 import { loadDemoData } from "../src/services/demo_data.ts";
 import type { Figure } from "./db_bench.ts";
-import { statusMb } from "./load_bench.ts";
+import { startFlags, statusMb } from "./load_bench.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -113,13 +113,6 @@ export async function runMemoryBench(): Promise<Figure[]> {
       ok: direct.totalMb <= 80,
     },
   ];
-}
-
-/** The flags `deno task start` passes to `deno run` (read from deno.json). */
-export function startFlags(): string[] {
-  const config = JSON.parse(Deno.readTextFileSync(`${root}deno.json`));
-  const words = String(config.tasks.start).split(" ");
-  return words.slice(2, words.indexOf("src/main.ts")).filter((w) => w !== "--allow-all");
 }
 
 if (import.meta.main) {
