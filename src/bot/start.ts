@@ -89,7 +89,8 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   const abortApiCalls = stoppableApi(bot.api);
   await bot.init();
   logger.info("Bot identity", { username: bot.botInfo.username });
-  await publishCommands(bot.api, deps).catch((error) =>
+  // The command menu is published while updates are already being taken (cold start).
+  const published = publishCommands(bot.api, deps).catch((error) =>
     logger.warning("Could not publish the command list", { error: String(error) })
   );
 
@@ -170,6 +171,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
       clearTimeout(grace);
       await jobs?.stop();
       abortApiCalls();
+      await published;
       await healthServer?.shutdown();
       kv.close();
       db.close();
