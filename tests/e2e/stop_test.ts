@@ -20,7 +20,6 @@ async function started(fake: FakeBotApi, dataDir: string) {
     noSignals: true,
     noJobs: true,
     stopGraceMs: 300,
-
   });
   loadDemoData(running.deps.db, clock.now());
   return running;
