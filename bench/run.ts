@@ -1,6 +1,6 @@
 /**
  * `deno task bench`: every benchmark, printed as tables (figures, not assertions).
- * About 5-6 minutes on 2 cores; set BENCH_SKIP=load,burst,... to leave parts out.
+ * About 8-9 minutes on 2 cores (limit: 10); set BENCH_SKIP=load,burst,... to leave parts out.
  */
 import { type Figure, printTable, runDbBench } from "./db_bench.ts";
 import { runLoadBench } from "./load_bench.ts";
