@@ -1,12 +1,13 @@
 /**
  * `deno task bench`: every benchmark, printed as tables (figures, not assertions).
- * About 5-6 minutes on 2 cores; set BENCH_SKIP=load,burst,... to leave parts out.
+ * About 8-9 minutes on 2 cores (limit: 10); set BENCH_SKIP=load,burst,... to leave parts out.
  */
 import { type Figure, printTable, runDbBench } from "./db_bench.ts";
 import { runLoadBench } from "./load_bench.ts";
 import { runBurstBench } from "./burst_bench.ts";
 import { runScaleBench } from "./scale_bench.ts";
 import { runChaosBench } from "./chaos_bench.ts";
+import { runMemoryBench } from "./memory_bench.ts";
 
 const skip = new Set((Deno.env.get("BENCH_SKIP") ?? "").split(",").map((s) => s.trim()));
 const cores = navigator.hardwareConcurrency;
@@ -19,8 +20,8 @@ const parts: Array<[string, string, () => Promise<Figure[]>]> = [
   ["db", "Database: booking engine with 1,000,000 bookings", () => runDbBench(1_000_000)],
   [
     "load",
-    "Load: booking journeys over HTTP vs a bare grammY echo bot",
-    () => runLoadBench(10, 32),
+    "Load: booking journeys over HTTP; same-work yardstick; echo bot; open loop; memory",
+    () => runLoadBench(10, 32, 5),
   ],
   [
     "burst",
@@ -28,6 +29,7 @@ const parts: Array<[string, string, () => Promise<Figure[]>]> = [
     () => runBurstBench(3000),
   ],
   ["scale", "Scale: 1,000,000 bookings; cold start with 100,000", () => runScaleBench(1_000_000)],
+  ["memory", "Memory: idle process tree, README way vs deno run", () => runMemoryBench()],
   ["chaos", "Chaos: faults, kill -9, fuzz, two processes", () => runChaosBench()],
 ];
 const all: Array<[string, Figure[]]> = [];

@@ -9,6 +9,8 @@ export function compileArgs(version: string, extra: string[] = []): string[] {
   return [
     "compile",
     "--allow-all",
+    // A small young generation: the same throughput, about a third less peak memory (bench/).
+    "--v8-flags=--max-semi-space-size=2",
     "--include",
     "migrations",
     "--include",

@@ -34,6 +34,7 @@ import { createLogger, type Logger } from "./ops/log.ts";
 import { createBotMetrics } from "./ops/metrics.ts";
 import { watchRuntime } from "./ops/runtime_metrics.ts";
 import { startWebhookServer } from "./ops/webhook_server.ts";
+import { stoppableApi } from "./telegram/stoppable_api.ts";
 import { type JobContext, type JobsHandle, startJobs } from "./jobs/scheduler.ts";
 import { createOutboxSender, outboxBusy, pausableOutbox } from "./jobs/outbox.ts";
 import { releaseAllLeases } from "./db/outbox_repo.ts";
@@ -64,6 +65,8 @@ export interface StartOptions {
   noJobs?: boolean;
   /** Waits between attempts to reach Telegram (tests pass an instant one). */
   wait?: Wait;
+  /** How long `stop` lets in-flight updates finish before aborting their API calls; 5 s. */
+  stopGraceMs?: number;
 }
 
 /** Where CRITICAL log records go once the bot exists to send them. */
@@ -129,10 +132,12 @@ async function startServing(
   // sets deps.outbox, which the booking engine kicks after each change.
   const delivery = createOutboxSender(config, deps);
   const bot = createBot(config, deps);
+  const abortApiCalls = stoppableApi(bot.api);
   bot.botInfo = await connectToTelegram(config, logger, options.wait);
   logger.info("Bot identity", { username: bot.botInfo.username });
   delivery.state.botUsername = bot.botInfo.username;
-  await publishCommands(bot.api, deps).catch((error) =>
+  // The command menu is published while updates are already being taken (cold start).
+  const published = publishCommands(bot.api, deps).catch((error) =>
     logger.warning("Could not publish the command list", { error: String(error) })
   );
   critical.tellOwners = (message) => tellOwnersCritical(bot.api, deps, message);
@@ -157,6 +162,7 @@ async function startServing(
     delivery,
     health,
     storage,
+    api: { abort: abortApiCalls, published, graceMs: options.stopGraceMs ?? 5_000 },
   });
   if (!options.noSignals) stopOnSignals(stop.run);
   // A drain of the outbox is work in flight too (tests wait for it; shutdown finishes it).
@@ -356,6 +362,8 @@ interface Parts {
   jobs?: JobsHandle;
   /** The outbox sender's context, shared with the jobs. */
   delivery: JobContext;
+  /** Ends the bot's API calls still running after the grace period (auto-retry never gives up). */
+  api: { abort: () => void; published: Promise<unknown>; graceMs: number };
   health: { shutdown(): Promise<void> } | null;
   storage: Storage;
 }
@@ -369,7 +377,7 @@ function shutdown(parts: Parts): { run: () => Promise<void>; done: Promise<void>
   const run = () => {
     stopping ??= (async () => {
       logger.info("Stopping: finishing in-flight updates");
-      await transport.stop();
+      await finishInFlight(transport, parts.api);
       await jobs?.stop();
       // The send in hand finishes; claimed rows not tried yet go back for the next start.
       parts.delivery.sender.close();
@@ -385,6 +393,22 @@ function shutdown(parts: Parts): { run: () => Promise<void>; done: Promise<void>
     return stopping;
   };
   return { run, done };
+}
+
+/**
+ * Stops taking updates and lets those in flight finish for a grace period; then their API calls
+ * (which may be retrying a failed request for hours) are aborted, so nothing outlives stop.
+ */
+async function finishInFlight(transport: Transport, api: Parts["api"]): Promise<void> {
+  const grace = setTimeout(api.abort, api.graceMs);
+  const giveUp = performance.now() + api.graceMs + 2_000;
+  await transport.stop();
+  while (transport.inFlight() > 0 && performance.now() < giveUp) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  clearTimeout(grace);
+  api.abort();
+  await api.published;
 }
 
 function stopOnSignals(stop: () => Promise<void>): void {

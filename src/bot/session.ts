@@ -1,5 +1,4 @@
 /** Dialog state: what each chat is in the middle of, kept in Deno KV across restarts. */
-import type { StorageAdapter } from "grammy";
 import type { AdminInput, BookingPick } from "./features/admin/input.ts";
 import { cb } from "../ui/callback_data.ts";
 
@@ -106,38 +105,5 @@ export function initialSession(): SessionData {
   return { step: "idle", draft: {}, touchedAt: 0 };
 }
 
-/**
- * grammY session storage on Deno KV (the official adapter is JSR-only, so ours is here).
- * grammY writes the session back after every update that read it, changed or not; a KV write
- * costs an fsync, so a session that comes back as it was read is not written again.
- */
-export class DenoKvStorage<T> implements StorageAdapter<T> {
-  /** The JSON of each session as read, until it is written back (at most one update per chat). */
-  private readonly asRead = new Map<string, string>();
-
-  constructor(private readonly kv: Deno.Kv, private readonly prefix = "sessions") {}
-
-  /** Reads the session of `key`. */
-  async read(key: string): Promise<T | undefined> {
-    const entry = await this.kv.get<T>([this.prefix, key]);
-    if (entry.value === null) return undefined;
-    // Updates that failed are never written back: forget them all once there are too many.
-    if (this.asRead.size >= 10_000) this.asRead.clear();
-    this.asRead.set(key, JSON.stringify(entry.value));
-    return entry.value;
-  }
-
-  /** Stores the session of `key` (unless it is unchanged since it was read). */
-  async write(key: string, value: T): Promise<void> {
-    const before = this.asRead.get(key);
-    this.asRead.delete(key);
-    if (before !== undefined && before === JSON.stringify(value)) return;
-    await this.kv.set([this.prefix, key], value);
-  }
-
-  /** Removes the session of `key`. */
-  async delete(key: string): Promise<void> {
-    this.asRead.delete(key);
-    await this.kv.delete([this.prefix, key]);
-  }
-}
+/** The session storage (Deno KV, group-committed) lives in its own file. */
+export { DenoKvStorage } from "./kv_storage.ts";

@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { DenoKvStorage, type SessionKv } from "../../src/bot/kv_storage.ts";
+
+/** A KV whose commits the test finishes by hand, recording what each commit wrote. */
+function manualKv() {
+  const store = new Map<string, unknown>();
+  const commits: Array<{ keys: string[]; finish: (ok: boolean | Error) => void }> = [];
+  const kv = {
+    get: (key: Deno.KvKey) =>
+      Promise.resolve({ key, value: store.get(String(key[1])) ?? null, versionstamp: null }),
+    atomic: () => {
+      const ops: Array<[string, unknown]> = [];
+      const op = {
+        set(key: Deno.KvKey, value: unknown) {
+          ops.push([String(key[1]), value]);
+          return op;
+        },
+        delete(key: Deno.KvKey) {
+          ops.push([String(key[1]), undefined]);
+          return op;
+        },
+        commit: () =>
+          new Promise((resolve, reject) => {
+            commits.push({
+              keys: ops.map(([k]) => k),
+              finish: (outcome) => {
+                if (outcome instanceof Error) return reject(outcome);
+                if (outcome) {
+                  for (const [k, v] of ops) v === undefined ? store.delete(k) : store.set(k, v);
+                }
+                resolve({ ok: outcome, versionstamp: "0" });
+              },
+            });
+          }),
+      };
+      return op;
+    },
+  } as unknown as SessionKv;
+  return { kv, store, commits };
+}
+
+/** Lets pending promise callbacks run. */
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+function track(p: Promise<void>) {
+  const state = { done: false, error: undefined as unknown };
+  p.then(() => (state.done = true), (e) => (state.error = e));
+  return state;
+}
+
+Deno.test("kv storage: each write resolves only after the commit that holds it", async () => {
+  const { kv, store, commits } = manualKv();
+  const storage = new DenoKvStorage<{ n: number }>(kv);
+  const a = track(storage.write("a", { n: 1 }));
+  const b = track(storage.write("b", { n: 2 }));
+  const c = track(storage.write("c", { n: 3 }));
+  await settle();
+  // The first write commits at once; the others wait for the next commit, together.
+  assert.deepEqual(commits.map((x) => x.keys), [["a"]]);
+  assert.equal(a.done || b.done || c.done, false);
+  commits[0].finish(true);
+  await settle();
+  assert.equal(a.done, true);
+  assert.equal(b.done || c.done, false, "not committed yet, not resolved");
+  assert.deepEqual(commits.map((x) => x.keys), [["a"], ["b", "c"]]);
+  commits[1].finish(true);
+  await settle();
+  assert.equal(b.done && c.done, true);
+  assert.deepEqual([...store.keys()].sort(), ["a", "b", "c"]);
+  assert.equal(storage.commits, 2);
+});
+
+Deno.test("kv storage: a failed commit rejects each of its writes; later writes still commit", async () => {
+  const { kv, commits } = manualKv();
+  const storage = new DenoKvStorage<{ n: number }>(kv);
+  const first = track(storage.write("a", { n: 1 }));
+  const second = track(storage.write("b", { n: 2 }));
+  const third = track(storage.write("c", { n: 3 }));
+  await settle();
+  commits[0].finish(true);
+  await settle();
+  const disk = new Error("disk full");
+  commits[1].finish(disk);
+  await settle();
+  assert.equal(first.done, true);
+  assert.equal(second.error, disk);
+  assert.equal(third.error, disk);
+  const fourth = track(storage.write("d", { n: 4 }));
+  await settle();
+  commits[2].finish(false); // a commit that reports ok: false is a failure too
+  await settle();
+  assert.ok(fourth.error instanceof Error);
+  const fifth = track(storage.write("e", { n: 5 }));
+  await settle();
+  commits[3].finish(true);
+  await settle();
+  assert.equal(fifth.done, true);
+});
+
+Deno.test("kv storage: a write not yet committed is what the next read sees", async () => {
+  const { kv, commits } = manualKv();
+  const storage = new DenoKvStorage<{ n: number }>(kv);
+  const w = track(storage.write("a", { n: 7 }));
+  await settle();
+  assert.deepEqual(await storage.read("a"), { n: 7 });
+  // Written back unchanged: resolves only when the pending commit is durable.
+  const again = track(storage.write("a", { n: 7 }));
+  await settle();
+  assert.equal(again.done, false);
+  commits[0].finish(true);
+  await settle();
+  assert.equal(w.done && again.done, true);
+  assert.equal(commits.length, 1, "the unchanged session was not written again");
+});
+
+Deno.test("kv storage: 200 concurrent writes on real Deno KV share few commits and all survive reopening", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "kv-storage-" });
+  try {
+    const path = `${dir}/sessions.kv`;
+    let kv = await Deno.openKv(path);
+    const storage = new DenoKvStorage<{ step: string; n: number }>(kv);
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => storage.write(String(i), { step: "name", n: i })),
+    );
+    assert.ok(storage.commits <= 3, `${storage.commits} commits for 200 writes`);
+    kv.close();
+    kv = await Deno.openKv(path);
+    const reread = new DenoKvStorage<{ step: string; n: number }>(kv);
+    for (let i = 0; i < 200; i++) {
+      assert.deepEqual(await reread.read(String(i)), { step: "name", n: i });
+    }
+    await reread.delete("5");
+    assert.equal(await reread.read("5"), undefined);
+    kv.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
