@@ -3,8 +3,7 @@
  * in short named steps, and stops them in reverse order.
  */
 import "./ops/quiet_punycode.ts"; // first: before anything loads grammY
-import { type Api, type Bot, webhookCallback } from "grammy";
-import { run, type RunnerHandle } from "@grammyjs/runner";
+import { type Api } from "grammy";
 import type { Config } from "./config.ts";
 import { type Db } from "./db/connection.ts";
 import { localizeDefaultMaster, openMigrated, syncOwners } from "./db/setup.ts";
@@ -25,21 +24,18 @@ import {
   NoValidBackupError,
 } from "./ops/restore.ts";
 import { type DataDirLock, lockDataDirForBot } from "./ops/data_lock.ts";
-import { startHealthServer } from "./ops/health.ts";
 import { connectToTelegram, type Wait } from "./ops/preflight.ts";
 import { LiveBackups } from "./ops/live_restore.ts";
 import { PauseGate } from "./ops/pause_gate.ts";
 import { type OpenedKv, openKvOrMoveAside } from "./ops/kv_store.ts";
 import { createLogger, type Logger } from "./ops/log.ts";
 import { createBotMetrics } from "./ops/metrics.ts";
-import { watchRuntime } from "./ops/runtime_metrics.ts";
-import { startWebhookServer } from "./ops/webhook_server.ts";
 import { stoppableApi } from "./telegram/stoppable_api.ts";
 import { type JobContext, type JobsHandle, startJobs } from "./jobs/scheduler.ts";
 import { createOutboxSender, outboxBusy, pausableOutbox } from "./jobs/outbox.ts";
 import { releaseAllLeases } from "./db/outbox_repo.ts";
-import { createBot, HANDLED_UPDATES } from "./bot/bot.ts";
-import type { BotContext } from "./bot/context.ts";
+import { createBot } from "./bot/bot.ts";
+import { startHealth, startTransport, type Transport } from "./transport.ts";
 import type { BotDeps } from "./deps.ts";
 import { LANGUAGES, loadCatalogs, type Translate, translator } from "./ui/i18n.ts";
 import { notifyAdmins, sendToUser } from "./bot/notify.ts";
@@ -80,15 +76,6 @@ interface Storage {
   kv: OpenedKv;
   health: HealthyDatabaseResult;
   lock: DataDirLock;
-}
-
-/** How updates arrive (long polling or webhook). */
-interface Transport {
-  mode: "polling" | "webhook";
-  alive(): boolean;
-  lastRequestAt(): number;
-  inFlight(): number;
-  stop(): Promise<void>;
 }
 
 /** Starts everything `deno task start` runs. */
@@ -256,80 +243,6 @@ function buildDeps(
     kv: storage.kv.kv,
   };
   return deps;
-}
-
-/** Webhook mode when WEBHOOK_URL is set (config guarantees https and a secret), else polling. */
-async function startTransport(
-  bot: Bot<BotContext>,
-  config: Config,
-  clock: Clock,
-  logger: Logger,
-): Promise<Transport> {
-  const allowed_updates = [...HANDLED_UPDATES];
-  if (config.webhookUrl && config.webhookSecret) {
-    let lastRequestAt = clock.now();
-    const handle = webhookCallback(bot, "std/http", { onTimeout: "return" });
-    const server = startWebhookServer({
-      port: config.webhookPort,
-      hostname: config.webhookHost,
-      secret: config.webhookSecret,
-      logger,
-      handle: (request) => {
-        lastRequestAt = clock.now();
-        return handle(request);
-      },
-    });
-    await bot.api.setWebhook(config.webhookUrl, {
-      secret_token: config.webhookSecret,
-      allowed_updates,
-    });
-    logger.info("Webhook mode", {
-      url: config.webhookUrl,
-      host: config.webhookHost,
-      port: config.webhookPort,
-    });
-    return {
-      mode: "webhook",
-      alive: () => true,
-      lastRequestAt: () => lastRequestAt,
-      inFlight: () => 0,
-      stop: () => server.shutdown(),
-    };
-  }
-  await bot.api.deleteWebhook();
-  const runner: RunnerHandle = run(bot, { runner: { fetch: { allowed_updates } } });
-  logger.info("Long polling started", { allowedUpdates: allowed_updates });
-  return {
-    mode: "polling",
-    alive: () => runner.isRunning(),
-    lastRequestAt: () => 0,
-    inFlight: () => runner.size(),
-    stop: async () => {
-      if (runner.isRunning()) await runner.stop();
-    },
-  };
-}
-
-function startHealth(config: Config, deps: BotDeps, transport: Transport) {
-  const { db, metrics, logger } = deps;
-  watchRuntime(metrics, config);
-  return startHealthServer({
-    port: config.healthPort,
-    hostname: config.healthHost,
-    metrics,
-    logger,
-    checks: {
-      database: () => db.prepare("SELECT 1 AS ok").get()?.ok === 1,
-      updates: () => ({
-        mode: transport.mode,
-        alive: transport.alive(),
-        lastUpdateAt: Math.max(
-          transport.lastRequestAt(),
-          metrics.lastUpdateTimestampSeconds.get() * 1000,
-        ),
-      }),
-    },
-  });
 }
 
 function tellOwnersCritical(api: Api, deps: BotDeps, message: string): void {
