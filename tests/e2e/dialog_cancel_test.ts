@@ -4,8 +4,9 @@
  * Only public behaviour: buttons by label, Russian text, database rows.
  */
 import assert from "node:assert/strict";
+import { press, send } from "../support/steps.ts";
 import { assertNoErrors, startTestBot, type TestBot } from "../support/harness.ts";
-import type { Button, FakeUser } from "../support/fake_bot_api.ts";
+import type { FakeUser } from "../support/fake_bot_api.ts";
 import { listAudit } from "../../src/db/audit_repo.ts";
 import { getBooking } from "../../src/db/bookings_repo.ts";
 import { getFeedbackForBooking } from "../../src/db/feedback_repo.ts";
@@ -15,23 +16,6 @@ const OWNER = 900;
 const ANNA = 101;
 /** 10:00 Moscow on Wednesday 2 December 2026 (the clock starts on Tuesday 1 December). */
 const WED_10 = Date.parse("2026-12-02T07:00:00Z");
-
-async function press(user: FakeUser, match: string | RegExp | ((b: Button) => boolean)) {
-  const next = user.nextMessage();
-  try {
-    user.press(match);
-  } catch (error) {
-    next.catch(() => {});
-    throw error;
-  }
-  await next;
-}
-
-async function send(user: FakeUser, text: string) {
-  const next = user.nextMessage();
-  user.sendText(text);
-  await next;
-}
 
 /** Everything written so far: audit rows, bookings, services, feedback. */
 function snapshot(t: TestBot): string {

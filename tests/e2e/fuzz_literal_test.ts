@@ -3,8 +3,9 @@
  * change nothing else: every write is a bound parameter, every read shows the stored text.
  */
 import assert from "node:assert/strict";
+import { press, send } from "../support/steps.ts";
 import { assertNoErrors, startTestBot, type TestBot } from "../support/harness.ts";
-import { type Button, type FakeUser, plainText } from "../support/fake_bot_api.ts";
+import { plainText } from "../support/fake_bot_api.ts";
 import { SQL_INJECTIONS } from "../support/fuzz.ts";
 import { getBooking } from "../../src/db/bookings_repo.ts";
 import { getFeedbackForBooking } from "../../src/db/feedback_repo.ts";
@@ -15,23 +16,6 @@ const OWNER = 900;
 const ANNA = 101;
 /** 10:00 Moscow on Wednesday 2 December 2026 (the clock starts on Tuesday 1 December). */
 const WED_10 = Date.parse("2026-12-02T07:00:00Z");
-
-async function press(user: FakeUser, match: string | RegExp | ((b: Button) => boolean)) {
-  const next = user.nextMessage();
-  try {
-    user.press(match);
-  } catch (error) {
-    next.catch(() => {});
-    throw error;
-  }
-  await next;
-}
-
-async function send(user: FakeUser, text: string) {
-  const next = user.nextMessage();
-  user.sendText(text);
-  await next;
-}
 
 /** Row counts of the main tables: an injection that ran would change or drop them. */
 function tableCounts(t: TestBot): Record<string, number> {

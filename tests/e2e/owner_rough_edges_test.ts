@@ -4,28 +4,12 @@
  * day off leaves behind with buttons to open them, and an audit log in words.
  */
 import assert from "node:assert/strict";
+import { press, send } from "../support/steps.ts";
 import { startTestBot, type TestBot } from "../support/harness.ts";
-import type { Button, FakeUser } from "../support/fake_bot_api.ts";
+import type { FakeUser } from "../support/fake_bot_api.ts";
 import { listBookableServices } from "../../src/db/services_repo.ts";
 
 const OWNER = 900;
-
-async function press(user: FakeUser, match: string | RegExp | ((b: Button) => boolean)) {
-  const next = user.nextMessage();
-  try {
-    user.press(match);
-  } catch (error) {
-    next.catch(() => {});
-    throw error;
-  }
-  await next;
-}
-
-async function send(user: FakeUser, text: string) {
-  const next = user.nextMessage();
-  user.sendText(text);
-  await next;
-}
 
 function owner(t: TestBot): FakeUser {
   return t.fake.user(OWNER, { first_name: "Owner", language_code: "ru" });

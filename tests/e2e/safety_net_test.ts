@@ -4,8 +4,9 @@
  * by label, Russian text, database rows), never through admin feature internals.
  */
 import assert from "node:assert/strict";
+import { press, send } from "../support/steps.ts";
 import { assertNoErrors, startTestBot, type TestBot } from "../support/harness.ts";
-import { type Button, type FakeUser, plainText } from "../support/fake_bot_api.ts";
+import { type FakeUser, plainText } from "../support/fake_bot_api.ts";
 import { type Booking, getBooking } from "../../src/db/bookings_repo.ts";
 import { listAudit } from "../../src/db/audit_repo.ts";
 import { listBookableServices } from "../../src/db/services_repo.ts";
@@ -16,25 +17,6 @@ const ANNA = 101;
 /** 10:00 Moscow on Wednesday 2 December 2026 (the clock starts on Tuesday 1 December). */
 const WED_10 = Date.parse("2026-12-02T07:00:00Z");
 const HOUR = 3_600_000;
-
-/** Presses a button and waits for the message it leads to. */
-async function press(user: FakeUser, match: string | RegExp | ((b: Button) => boolean)) {
-  const next = user.nextMessage();
-  try {
-    user.press(match);
-  } catch (error) {
-    next.catch(() => {});
-    throw error;
-  }
-  await next;
-}
-
-/** Sends text and waits for the answer. */
-async function send(user: FakeUser, text: string) {
-  const next = user.nextMessage();
-  user.sendText(text);
-  await next;
-}
 
 function owner(t: TestBot): FakeUser {
   return t.fake.user(OWNER, { first_name: "Owner", language_code: "ru" });
