@@ -199,3 +199,47 @@ Deno.test("e2e book for this client: the engine books with the client's contact 
     await t.close();
   }
 });
+
+Deno.test("e2e retention in statistics: the month's figures and a lapsed client's card", async () => {
+  const t = await startTestBot({ adminIds: [OWNER] });
+  try {
+    const owner = t.fake.user(OWNER, { first_name: "Ирина", language_code: "ru" });
+    const client = t.fake.user(CLIENT, { first_name: "Аня", language_code: "ru" });
+    client.sendText("/start");
+    await t.idle();
+    scriptHistory(t);
+    // The client's only upcoming booking is cancelled, and ten weeks pass.
+    const engine = t.running.deps.bookings;
+    const upcoming = t.running.deps.db.prepare(
+      "SELECT id FROM bookings WHERE status = 'active'",
+    ).get()!.id as number;
+    engine.cancelBooking(upcoming, ADMIN, null);
+    owner.sendText("/admin");
+    await t.idle();
+    owner.press("📊 Статистика");
+    await t.idle();
+    owner.press("Месяц");
+    await t.idle();
+    owner.press("🔁 Возвращаемость");
+    await t.idle();
+    const text = owner.lastMessage()!.text!;
+    assert.match(text, /Возвращаемость клиентов/);
+    assert.match(text, /Клиентов с визитами: 1/);
+    assert.match(text, /Вернувшихся: 1 \(100%\)/);
+    assert.match(text, /Визитов на клиента: 3/);
+    assert.match(text, /Потрачено в среднем на клиента: 5\s000\s₽/);
+    assert.match(text, /больше 8 недель.*: 0/);
+
+    t.clock.set("2027-02-20T06:00:00Z");
+    owner.press("4 нед.");
+    await t.idle();
+    assert.match(owner.lastMessage()!.text!, /больше 4 недель.*: 1/);
+    assert.match(owner.lastMessage()!.text!, /Анна Смирнова — последний визит/);
+    owner.press("Анна Смирнова");
+    await t.idle();
+    assert.match(owner.lastMessage()!.text!, /Визиты: 3 · отмены: 2 · неявки: 1/);
+    assertNoErrors(t);
+  } finally {
+    await t.close();
+  }
+});
