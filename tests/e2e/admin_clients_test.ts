@@ -3,6 +3,7 @@ import { assertNoErrors, startTestBot, type TestBot } from "../support/harness.t
 import { listBookableServices } from "../../src/db/services_repo.ts";
 import { listAudit } from "../../src/db/audit_repo.ts";
 import { cb } from "../../src/ui/callback_data.ts";
+import type { FakeUser } from "../support/fake_bot_api.ts";
 
 const OWNER = 900;
 const CLIENT = 777;
@@ -46,7 +47,20 @@ function scriptHistory(t: TestBot): number {
   return a.id;
 }
 
-Deno.test("e2e client card: counts, spend at booked prices, private notes", async () => {
+/** The client's button in the search results. */
+const HIT = "Анна Смирнова · +79001234567 · записей: 6";
+
+/** A running bot with an owner and a client who has the scripted history. */
+interface Scene {
+  t: TestBot;
+  owner: FakeUser;
+  client: FakeUser;
+  /** The client's first booking. */
+  firstId: number;
+}
+
+/** Runs `fn` on a fresh scene and closes the bot afterwards. */
+async function withScene(fn: (s: Scene) => Promise<void>): Promise<void> {
   const t = await startTestBot({ adminIds: [OWNER] });
   try {
     const owner = t.fake.user(OWNER, { first_name: "Ирина", language_code: "ru" });
@@ -57,18 +71,28 @@ Deno.test("e2e client card: counts, spend at booked prices, private notes", asyn
     });
     client.sendText("/start");
     await t.idle();
-    const firstId = scriptHistory(t);
+    await fn({ t, owner, client, firstId: scriptHistory(t) });
+  } finally {
+    await t.close();
+  }
+}
 
+/** `user` opens the clients section and types `query`. */
+async function search(t: TestBot, user: FakeUser, query: string): Promise<void> {
+  user.sendText("/admin");
+  await t.idle();
+  user.press("👤 Клиенты");
+  await t.idle();
+  user.sendText(query);
+  await t.idle();
+}
+
+Deno.test("e2e client card: counts, spend at booked prices, private notes", async () => {
+  await withScene(async ({ t, owner, client, firstId }) => {
     // From the section: search by part of the phone.
-    owner.sendText("/admin");
-    await t.idle();
-    owner.press("👤 Клиенты");
-    await t.idle();
-    assert.match(owner.lastMessage()!.text!, /Чаще всего записываются/);
-    owner.sendText("123-45");
-    await t.idle();
+    await search(t, owner, "123-45");
     assert.match(owner.lastMessage()!.text!, /Найдено по запросу «123-45»: 1/);
-    owner.press("Анна Смирнова · +79001234567 · записей: 6");
+    owner.press(HIT);
     await t.idle();
     const card = owner.lastMessage()!.text!;
     assert.match(card, /Анна Смирнова/);
@@ -80,7 +104,7 @@ Deno.test("e2e client card: counts, spend at booked prices, private notes", asyn
     assert.match(card, /Последний визит: .*4 дек/);
     assert.match(card, /Заметок пока нет/);
 
-    // A private note, with its author, then the card from a booking card by @username.
+    // A private note, with its author, then the card from a booking card.
     owner.press("📝 Добавить заметку");
     await t.idle();
     owner.sendText("Любит тишину, кофе без сахара");
@@ -110,73 +134,39 @@ Deno.test("e2e client card: counts, spend at booked prices, private notes", asyn
     assert.ok(seen.length > 0);
     assert.ok(seen.every((text) => !text.includes("тишину")), "the client sees no note");
     assertNoErrors(t);
-  } finally {
-    await t.close();
-  }
+  });
 });
 
 Deno.test("e2e client card: a viewer reads it but cannot write notes; search by @username", async () => {
-  const t = await startTestBot({ adminIds: [OWNER] });
-  try {
-    const client = t.fake.user(CLIENT, {
-      first_name: "Аня",
-      username: "anya",
-      language_code: "ru",
-    });
-    client.sendText("/start");
-    await t.idle();
-    scriptHistory(t);
+  await withScene(async ({ t }) => {
     t.running.deps.db.prepare(
       "INSERT INTO admins (user_id, role, added_by, added_at) VALUES (?, 'viewer', ?, 0)",
     ).run(555, OWNER);
     const viewer = t.fake.user(555, { first_name: "Вера", language_code: "ru" });
-    viewer.sendText("/admin");
-    await t.idle();
-    viewer.press("👤 Клиенты");
-    await t.idle();
-    viewer.sendText("@anya");
-    await t.idle();
-    viewer.press("Анна Смирнова · +79001234567 · записей: 6");
+    await search(t, viewer, "@anya");
+    viewer.press(HIT);
     await t.idle();
     assert.match(viewer.lastMessage()!.text!, /Визиты: 3/);
     assert.ok(!viewer.buttons().some((b) => b.text === "📝 Добавить заметку"));
     viewer.pressData(`acn:${CLIENT}`);
     await t.idle();
-    assert.equal(
-      t.running.deps.db.prepare("SELECT count(*) AS n FROM client_notes").get()!.n,
-      0,
-    );
-  } finally {
-    await t.close();
-  }
+    viewer.sendText("тайная заметка");
+    await t.idle();
+    const notes = t.running.deps.db.prepare("SELECT count(*) AS n FROM client_notes").get()!;
+    assert.equal(notes.n, 0);
+  });
 });
 
 Deno.test("e2e book for this client: the engine books with the client's contact and tells them", async () => {
-  const t = await startTestBot({ adminIds: [OWNER] });
-  try {
-    const owner = t.fake.user(OWNER, { first_name: "Ирина", language_code: "ru" });
-    const client = t.fake.user(CLIENT, {
-      first_name: "Аня",
-      username: "anya",
-      language_code: "ru",
-    });
-    client.sendText("/start");
-    await t.idle();
-    scriptHistory(t);
+  await withScene(async ({ t, owner, client }) => {
     const before = client.messages().length;
-    owner.sendText("/admin");
-    await t.idle();
-    owner.press("👤 Клиенты");
-    await t.idle();
-    owner.sendText("Смирнова");
-    await t.idle();
-    owner.press("Анна Смирнова · +79001234567 · записей: 6");
+    await search(t, owner, "Смирнова");
+    owner.press(HIT);
     await t.idle();
     owner.press("➕ Записать клиента");
     await t.idle();
     assert.match(owner.lastMessage()!.text!, /Запись для Анна Смирнова/);
-    const service = listBookableServices(t.running.deps.db)[0];
-    owner.press(service.name);
+    owner.press(listBookableServices(t.running.deps.db)[0].name);
     await t.idle();
     owner.press("11.12");
     await t.idle();
@@ -195,25 +185,16 @@ Deno.test("e2e book for this client: the engine books with the client's contact 
     await t.idle();
     assert.ok(client.messages().length > before, "the client is told");
     assertNoErrors(t);
-  } finally {
-    await t.close();
-  }
+  });
 });
 
 Deno.test("e2e retention in statistics: the month's figures and a lapsed client's card", async () => {
-  const t = await startTestBot({ adminIds: [OWNER] });
-  try {
-    const owner = t.fake.user(OWNER, { first_name: "Ирина", language_code: "ru" });
-    const client = t.fake.user(CLIENT, { first_name: "Аня", language_code: "ru" });
-    client.sendText("/start");
-    await t.idle();
-    scriptHistory(t);
-    // The client's only upcoming booking is cancelled, and ten weeks pass.
-    const engine = t.running.deps.bookings;
+  await withScene(async ({ t, owner }) => {
+    // The client's only upcoming booking is cancelled.
     const upcoming = t.running.deps.db.prepare(
       "SELECT id FROM bookings WHERE status = 'active'",
     ).get()!.id as number;
-    engine.cancelBooking(upcoming, ADMIN, null);
+    t.running.deps.bookings.cancelBooking(upcoming, ADMIN, null);
     owner.sendText("/admin");
     await t.idle();
     owner.press("📊 Статистика");
@@ -230,6 +211,7 @@ Deno.test("e2e retention in statistics: the month's figures and a lapsed client'
     assert.match(text, /Потрачено в среднем на клиента: 5\s000\s₽/);
     assert.match(text, /больше 8 недель.*: 0/);
 
+    // Ten weeks later the client is in the "not back for 4 weeks" list.
     t.clock.set("2027-02-20T06:00:00Z");
     owner.press("4 нед.");
     await t.idle();
@@ -239,7 +221,5 @@ Deno.test("e2e retention in statistics: the month's figures and a lapsed client'
     await t.idle();
     assert.match(owner.lastMessage()!.text!, /Визиты: 3 · отмены: 2 · неявки: 1/);
     assertNoErrors(t);
-  } finally {
-    await t.close();
-  }
+  });
 });
