@@ -92,75 +92,106 @@ async function showDay(
   ]);
 }
 
+type Contact = { name: string; phone: string };
+type SlotData = { uid: number; svc: number; start: number; staff: number };
+
+/** The services to book for the client. */
+async function chooseService(ctx: BotContext, uid: number, who: Contact) {
+  const rows = listBookableServices(ctx.deps.db).map((s) => [
+    button(s.name, acCb.bookService.pack({ uid, svc: s.id })),
+  ]);
+  await show(ctx, ctx.t("admin_clients.book_service", { name: who.name }), [
+    ...rows,
+    backToCard(ctx, uid),
+  ]);
+}
+
+/** The days to book the service on. */
+async function chooseDay(ctx: BotContext, uid: number, svc: number, who: Contact) {
+  const service = getService(ctx.deps.db, svc)?.name ?? "";
+  await show(ctx, ctx.t("admin_clients.book_day", { service, name: who.name }), [
+    ...dayRows(ctx, uid, svc),
+    backToCard(ctx, uid),
+  ]);
+}
+
+/** Asks whether to book the client at the chosen time. */
+async function askSlot(ctx: BotContext, d: SlotData, who: Contact) {
+  const at = d.start * 1000;
+  const date = localDate(at, ctx.config.timeZone);
+  const service = getService(ctx.deps.db, d.svc)?.name ?? "";
+  const when = formatWhen(at, ctx.lang, ctx.config.timeZone);
+  await show(
+    ctx,
+    ctx.t("admin_clients.book_confirm", { ...who, service, when }),
+    confirmRows(
+      { text: ctx.t("admin_clients.btn_book_yes"), data: acCb.bookSlot.pack({ ...d, ok: 1 }) },
+      {
+        text: ctx.t("common.back_button"),
+        data: acCb.bookDay.pack({ uid: d.uid, svc: d.svc, d: date.toString() }),
+      },
+    ),
+  );
+}
+
+/** Books through the engine (which owes the client's confirmation); the card, or the day again. */
+async function bookSlot(ctx: BotContext, d: SlotData, who: Contact, showCard: ShowCard) {
+  const at = d.start * 1000;
+  try {
+    ctx.deps.bookings.createBooking({
+      userId: d.uid,
+      serviceId: d.svc,
+      staff: d.staff,
+      start: at,
+      clientName: who.name,
+      phone: who.phone,
+      actorId: ctx.from!.id,
+    });
+  } catch (error) {
+    if (!(error instanceof BookingError)) throw error;
+    const date = localDate(at, ctx.config.timeZone);
+    return showDay(ctx, d.uid, d.svc, date, ctx.t(`errors.${error.code}`));
+  }
+  ctx.deps.metrics.bookingsCreatedTotal.inc();
+  await showCard(ctx, d.uid, ctx.t("admin_clients.booked"));
+}
+
 /** Registers the buttons of booking for a client on the clients section's composer. */
 export function bookForClient(composer: Composer<BotContext>, showCard: ShowCard): void {
-  onButton(composer, acCb.book, "admin", async (ctx, { uid }) => {
-    const who = contact(ctx, uid);
-    if (!who) return showCard(ctx, uid, ctx.t("admin_clients.book_no_contact"));
-    const rows = listBookableServices(ctx.deps.db).map((s) => [
-      button(s.name, acCb.bookService.pack({ uid, svc: s.id })),
-    ]);
-    await show(ctx, ctx.t("admin_clients.book_service", { name: who.name }), [
-      ...rows,
-      backToCard(ctx, uid),
-    ]);
-  });
-
-  onButton(composer, acCb.bookService, "admin", async (ctx, { uid, svc }) => {
-    const who = contact(ctx, uid);
-    if (!who) return showCard(ctx, uid, ctx.t("admin_clients.book_no_contact"));
-    const service = getService(ctx.deps.db, svc)?.name ?? "";
-    await show(ctx, ctx.t("admin_clients.book_day", { service, name: who.name }), [
-      ...dayRows(ctx, uid, svc),
-      backToCard(ctx, uid),
-    ]);
-  });
-
+  /** A step that needs the client's saved contact; without one, the card says why not. */
+  const withContact = <T extends { uid: number }>(
+    step: (ctx: BotContext, data: T, who: Contact) => Promise<void>,
+  ) =>
+  (ctx: BotContext, data: T) => {
+    const who = contact(ctx, data.uid);
+    return who
+      ? step(ctx, data, who)
+      : showCard(ctx, data.uid, ctx.t("admin_clients.book_no_contact"));
+  };
+  onButton(
+    composer,
+    acCb.book,
+    "admin",
+    withContact((ctx, d, who) => chooseService(ctx, d.uid, who)),
+  );
+  onButton(
+    composer,
+    acCb.bookService,
+    "admin",
+    withContact((ctx, d, who) => chooseDay(ctx, d.uid, d.svc, who)),
+  );
   onButton(
     composer,
     acCb.bookDay,
     "admin",
-    (ctx, { uid, svc, d }) => showDay(ctx, uid, svc, parseIsoDate(d)!),
+    (ctx, d) => showDay(ctx, d.uid, d.svc, parseIsoDate(d.d)!),
   );
-
-  onButton(composer, acCb.bookSlot, "admin", async (ctx, { uid, svc, start, staff, ok }) => {
-    const who = contact(ctx, uid);
-    if (!who) return showCard(ctx, uid, ctx.t("admin_clients.book_no_contact"));
-    const at = start * 1000;
-    const date = localDate(at, ctx.config.timeZone);
-    if (ok === 0) {
-      const service = getService(ctx.deps.db, svc)?.name ?? "";
-      const day = formatWhen(at, ctx.lang, ctx.config.timeZone);
-      return show(
-        ctx,
-        ctx.t("admin_clients.book_confirm", { ...who, service, when: day }),
-        confirmRows(
-          {
-            text: ctx.t("admin_clients.btn_book_yes"),
-            data: acCb.bookSlot.pack({ uid, svc, start, staff, ok: 1 }),
-          },
-          {
-            text: ctx.t("common.back_button"),
-            data: acCb.bookDay.pack({ uid, svc, d: date.toString() }),
-          },
-        ),
-      );
-    }
-    try {
-      ctx.deps.bookings.createBooking({
-        userId: uid,
-        serviceId: svc,
-        staff,
-        start: at,
-        clientName: who.name,
-        phone: who.phone,
-        actorId: ctx.from!.id,
-      });
-    } catch (error) {
-      if (!(error instanceof BookingError)) throw error;
-      return showDay(ctx, uid, svc, date, ctx.t(`errors.${error.code}`));
-    }
-    ctx.deps.metrics.bookingsCreatedTotal.inc();
-    await showCard(ctx, uid, ctx.t("admin_clients.booked"));
-  });
+  onButton(
+    composer,
+    acCb.bookSlot,
+    "admin",
+    withContact((ctx, { ok, ...d }, who) =>
+      ok === 1 ? bookSlot(ctx, d, who, showCard) : askSlot(ctx, d, who)
+    ),
+  );
 }
