@@ -18,6 +18,7 @@ import { FunnelService } from "./services/funnel.ts";
 import { FeedbackService } from "./services/feedback.ts";
 import { UsersService } from "./services/users.ts";
 import { ProfileService } from "./services/profile_service.ts";
+import { ClientNotesService } from "./services/client_notes.ts";
 import {
   ensureHealthyDatabase,
   type HealthyDatabaseResult,
@@ -235,6 +236,7 @@ function buildDeps(
       feedback: new FeedbackService(db, clock),
       users: new UsersService(db, clock),
       profile: new ProfileService(db, clock),
+      clientNotes: new ClientNotesService(db, clock),
     },
     catalogs: loadCatalogs(),
     businessLanguage: config.businessLanguage,

@@ -4,6 +4,7 @@ import type { Clock } from "./domain/clock.ts";
 import type { AdminBookingsService } from "./services/admin_bookings.ts";
 import type { BookingService } from "./services/booking_service.ts";
 import type { CatalogService } from "./services/catalog_service.ts";
+import type { ClientNotesService } from "./services/client_notes.ts";
 import type { ScheduleService } from "./services/schedule_service.ts";
 import type { FunnelService } from "./services/funnel.ts";
 import type { ProfileService } from "./services/profile_service.ts";
@@ -29,6 +30,8 @@ export interface Services {
   funnel: FunnelService;
   /** The salon's profile and the first-run setup. */
   profile: ProfileService;
+  /** Admins' private notes about clients. */
+  clientNotes: ClientNotesService;
 }
 
 /** The outbox's sender as the bot sees it. */

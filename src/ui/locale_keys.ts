@@ -5,6 +5,7 @@
 import admin from "../../locales/ru/admin.json" with { type: "json" };
 import adminAccess from "../../locales/ru/admin_access.json" with { type: "json" };
 import adminBackups from "../../locales/ru/admin_backups.json" with { type: "json" };
+import adminClients from "../../locales/ru/admin_clients.json" with { type: "json" };
 import adminBookings from "../../locales/ru/admin_bookings.json" with { type: "json" };
 import adminInsight from "../../locales/ru/admin_insight.json" with { type: "json" };
 import adminNotify from "../../locales/ru/admin_notify.json" with { type: "json" };
@@ -25,6 +26,7 @@ export interface Namespaces {
   admin_access: keyof typeof adminAccess;
   admin_backups: keyof typeof adminBackups;
   admin_bookings: keyof typeof adminBookings;
+  admin_clients: keyof typeof adminClients;
   admin_insight: keyof typeof adminInsight;
   admin_notify: keyof typeof adminNotify;
   admin_profile: keyof typeof adminProfile;

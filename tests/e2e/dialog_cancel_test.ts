@@ -29,6 +29,7 @@ function snapshot(t: TestBot): string {
     feedback: db.prepare("SELECT * FROM feedback ORDER BY id").all(),
     admins: db.prepare("SELECT * FROM admins ORDER BY user_id").all(),
     staff: count("staff"),
+    clientNotes: count("client_notes"),
   });
 }
 
@@ -172,6 +173,22 @@ async function openCard(boss: FakeUser) {
 }
 
 const ADMIN_DIALOGS: AdminDialog[] = [
+  {
+    name: "clients: search",
+    open: (b) => press(b, "👤 Клиенты"),
+    asks: /Отправьте имя, телефон или @username клиента/,
+    value: "Анна",
+  },
+  {
+    name: "clients: private note",
+    open: async (b) => {
+      await openCard(b);
+      await press(b, "👤 Карточка клиента");
+      await press(b, "📝 Добавить заметку");
+    },
+    asks: /Напишите заметку о клиенте/,
+    value: "Любит тишину",
+  },
   {
     name: "bookings: pick a date",
     open: async (b) => {

@@ -29,6 +29,7 @@ import { CatalogService } from "../../src/services/catalog_service.ts";
 import { ScheduleService } from "../../src/services/schedule_service.ts";
 import { FunnelService } from "../../src/services/funnel.ts";
 import { ProfileService } from "../../src/services/profile_service.ts";
+import { ClientNotesService } from "../../src/services/client_notes.ts";
 import { AdminBookingsService } from "../../src/services/admin_bookings.ts";
 import { FeedbackService } from "../../src/services/feedback.ts";
 import { UsersService } from "../../src/services/users.ts";
@@ -627,6 +628,7 @@ Deno.test("jobs: startJobs catches up at once, never overlaps ticks, stops clean
         feedback: new FeedbackService(f.db, f.clock),
         users: new UsersService(f.db, f.clock),
         profile: new ProfileService(f.db, f.clock),
+        clientNotes: new ClientNotesService(f.db, f.clock),
       },
       kv,
     };

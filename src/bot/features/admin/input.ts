@@ -84,6 +84,10 @@ import type { ProfileField } from "../../../db/profile_repo.ts";
 /** Texts the profile section waits for: the new value of one field. */
 export type ProfileInput = { kind: "ap_field"; f: ProfileField };
 
+// --- clients ("ac_") --------------------------------------------------------------------
+/** Texts the clients section waits for: a search query, a note about client `uid`. */
+export type ClientsInput = { kind: "ac_search" } | { kind: "ac_note"; uid: number };
+
 // ----------------------------------------------------------------------------------------
 /** Every admin dialog input. */
 export type AdminInput =
@@ -93,7 +97,8 @@ export type AdminInput =
   | ScheduleInput
   | AccessInput
   | InsightInput
-  | ProfileInput;
+  | ProfileInput
+  | ClientsInput;
 
 /** The kinds of admin input. */
 export type InputKind = AdminInput["kind"];

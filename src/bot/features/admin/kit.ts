@@ -27,7 +27,8 @@ export type SectionId =
   | "audit"
   | "admins"
   | "backups"
-  | "profile";
+  | "profile"
+  | "clients";
 
 /** One entry of the admin menu: who may open it and what it shows first. */
 export interface AdminSection {

@@ -29,6 +29,7 @@ import { adminFeedback, feedbackInputs, feedbackSection } from "./feedback.ts";
 import { adminAudit, auditInputs, auditSection } from "./audit.ts";
 import { adminProfile, offerSetup, profileInputs, profileSection } from "./profile/index.ts";
 import { profileCb } from "./profile/views.ts";
+import { adminClients, clientsInputs, clientsSection } from "./clients/index.ts";
 
 /** The admin features. */
 export const adminFeature = new Composer<BotContext>();
@@ -36,6 +37,7 @@ export const adminFeature = new Composer<BotContext>();
 /** The menu, in order (two to a row); a section not yet in SECTIONS routes itself. */
 const MENU: SectionId[] = [
   "bookings",
+  "clients",
   "services",
   "staff",
   "schedule",
@@ -50,6 +52,7 @@ const MENU: SectionId[] = [
 /** The sections opened through the table. */
 const SECTIONS: AdminSection[] = [
   bookingsSection,
+  clientsSection,
   servicesSection,
   staffSection,
   scheduleSection,
@@ -72,6 +75,7 @@ const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = {
   ...feedbackInputs,
   ...auditInputs,
   ...profileInputs,
+  ...clientsInputs,
 };
 
 /** Shows the admin menu. */
@@ -144,4 +148,4 @@ adminFeature.on("message:text", async (ctx, next) => {
 });
 
 adminFeature.use(adminBookings, adminAccess, adminServices, adminSchedule, adminStats);
-adminFeature.use(adminFeedback, adminAudit, adminBackups, adminProfile);
+adminFeature.use(adminFeedback, adminAudit, adminBackups, adminProfile, adminClients);

@@ -13,6 +13,7 @@ import { button, type Buttons, show } from "../../../ui.ts";
 import { hasRole } from "../access_control.ts";
 import { awaitInput, endInput, withNotice } from "../kit.ts";
 import { abCb, type EditField } from "./codecs.ts";
+import { acCb } from "../clients/codecs.ts";
 import { tellClientCancelled } from "./client_notice.ts";
 import { showDay } from "./lists.ts";
 import { actor, backToBookingsRow, loadBooking, tz } from "./screen.ts";
@@ -70,6 +71,7 @@ export async function showCard(ctx: BotContext, b: Booking, notice?: string): Pr
   const t = ctx.t;
   const rows = hasRole(ctx, "admin") ? editRows(ctx, b) : [];
   rows.push([
+    button(t("admin_clients.btn_card"), acCb.card.pack({ uid: b.userId })),
     button(t("admin_bookings.btn_client_history"), abCb.history.pack({ uid: b.userId, page: 0 })),
   ]);
   rows.push([

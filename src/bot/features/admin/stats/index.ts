@@ -35,6 +35,8 @@ import {
   typedPeriod,
 } from "../kit.ts";
 import { funnelText, heatHours, heatMapText, type Speech, statsText } from "./summary.ts";
+import { retentionCb, retentionRows, retentionText } from "./retention.ts";
+import { type LapsedWeeks, retentionStats } from "../../../../services/retention.ts";
 
 /** The composer of the statistics section. */
 export const adminStats = new Composer<BotContext>();
@@ -67,6 +69,12 @@ function speech(ctx: BotContext): Speech {
 function viewOf(v: ViewName, period: Period): string {
   const last = period.end.subtract({ days: 1 });
   return viewCb.pack({ v, k: period.kind, f: period.start.toString(), u: last.toString() });
+}
+
+/** The button data of the retention view of `period`, with "gone for `w` weeks". */
+function retentionOf(period: Period, w: LapsedWeeks): string {
+  const u = period.end.subtract({ days: 1 }).toString();
+  return retentionCb.pack({ k: period.kind, f: period.start.toString(), u, w });
 }
 
 /** The day / week / month row, and ◀️ [current] ▶️ to move by one period of the same kind. */
@@ -103,6 +111,7 @@ function statsButtons(ctx: BotContext, period: Period): Buttons {
       button(t("heat_button"), viewOf("heat", period)),
       button(t("funnel_button"), viewOf("fun", period)),
     ],
+    [button(t("retention_button"), retentionOf(period, 8))],
     backToAdminRow(ctx),
   ];
 }
@@ -176,6 +185,21 @@ async function sendFunnel(ctx: BotContext, period: Period): Promise<void> {
   );
 }
 
+/** Retention over `period` and the clients gone for `w` weeks. */
+async function sendRetention(ctx: BotContext, period: Period, w: LapsedWeeks): Promise<void> {
+  const stats = retentionStats(ctx.deps.db, ctx.config.timeZone, period, ctx.deps.clock.now(), w);
+  const rows = retentionRows(
+    speech(ctx),
+    stats,
+    (n) => retentionOf(period, n),
+    viewOf("sum", period),
+  );
+  await replacePressed(
+    ctx,
+    () => show(ctx, retentionText(speech(ctx), stats), rows, { fresh: true }),
+  );
+}
+
 /** Asks for a typed range; Back returns to the period the admin came from. */
 async function askRange(ctx: BotContext, period: Period): Promise<void> {
   awaitInput(ctx, { kind: "at_range" });
@@ -204,6 +228,11 @@ onButton(adminStats, statsCb, "viewer", async (ctx, { k, d }) => {
 onButton(adminStats, viewCb, "viewer", async (ctx, data) => {
   endInput(ctx);
   await VIEWS[data.v](ctx, periodOf(ctx, data));
+});
+
+onButton(adminStats, retentionCb, "viewer", async (ctx, data) => {
+  endInput(ctx);
+  await sendRetention(ctx, periodOf(ctx, data), data.w);
 });
 
 /** The statistics entry of the admin menu: this week. */

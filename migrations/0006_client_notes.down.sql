@@ -1,0 +1,2 @@
+DROP INDEX client_notes_user;
+DROP TABLE client_notes;
