@@ -38,6 +38,8 @@ async function toSummary(t: TestBot, u: FakeUser, time: string, name: string): P
   await tap(t, u, "Haircut");
   await tap(t, u, (b) => b.data === "bd:2026-12-02");
   await tap(t, u, time);
+  // A returning client's contact is remembered: the summary comes at once.
+  if (u.lastMessage()!.text!.includes("Проверьте запись")) return u.lastMessage()!.text!;
   await say(t, u, name);
   u.sendContact("+79161234567");
   await t.idle();
@@ -116,6 +118,15 @@ Deno.test("e2e deposits: invoice, the slot held, payment books; a cancel in time
     assert.ok(told, owner.messages().map((m) => m.text).join("\n---\n"));
     assert.ok(told.includes(payment.telegram_payment_charge_id), told);
     assert.match(told, /500\s₽/);
+
+    // The owner refunds it through the provider and marks it in /admin.
+    await say(t, owner, "/admin");
+    await tap(t, owner, "💳 Предоплаты");
+    assert.match(owner.lastMessage()!.text!, /К возврату: 1/);
+    assert.ok(owner.lastMessage()!.text!.includes(payment.telegram_payment_charge_id));
+    await tap(t, owner, (b) => b.text.startsWith("↩️ Вернули 500"));
+    assert.match(owner.lastMessage()!.text!, /Возврат отмечен[\s\S]*К возврату: 0/);
+    assert.equal(getDeposit(db, deposit.id)!.status, "refunded");
     assertNoErrors(t);
   } finally {
     await t.close();
@@ -185,6 +196,54 @@ Deno.test("e2e deposits: without PAYMENT_PROVIDER_TOKEN nothing changes", async 
     await tap(t, anna, "✅ Подтвердить");
     assert.ok(anna.messages().some((m) => m.text?.includes("Вы записаны")));
     assert.equal(anna.lastInvoice(), undefined);
+    // Owners see no deposits section.
+    const owner = t.fake.user(OWNER, { first_name: "Owner", language_code: "ru" });
+    await say(t, owner, "/start");
+    await say(t, owner, "/admin");
+    assert.ok(!owner.buttons().some((b) => b.text.includes("Предоплаты")));
+    assertNoErrors(t);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("e2e deposits: owners set a service's deposit and the no-shows policy in /admin", async () => {
+  const t = await startTestBot({ adminIds: [OWNER], env: TOKEN });
+  try {
+    const owner = t.fake.user(OWNER, { first_name: "Owner", language_code: "ru" });
+    await say(t, owner, "/start");
+    await say(t, owner, "/admin");
+    await tap(t, owner, "💳 Предоплаты");
+    assert.match(owner.lastMessage()!.text!, /Кто платит: все клиенты/);
+    await tap(t, owner, "Haircut: нет");
+    await say(t, owner, "30%");
+    assert.match(owner.lastMessage()!.text!, /Сохранено[\s\S]*Haircut: 30% цены/);
+    await tap(t, owner, "Haircut: 30% цены");
+    await say(t, owner, "500");
+    assert.match(owner.lastMessage()!.text!, /Haircut: 500\s₽/);
+    await tap(t, owner, "После неявок");
+    await say(t, owner, "1");
+    assert.match(owner.lastMessage()!.text!, /1 и более неявок за 12 месяцев/);
+
+    // Anna never missed a visit: no deposit. After a no-show she must pay one.
+    const anna = t.fake.user(101, { first_name: "Анна", language_code: "ru" });
+    await say(t, anna, "/start");
+    const before = await toSummary(t, anna, "10:00", "Анна Петрова");
+    assert.doesNotMatch(before, /Предоплата/);
+    const deps = t.running.deps;
+    const haircut = listBookableServices(deps.db).find((s) => s.name === "Haircut")!;
+    const missed = deps.bookings.createBooking({
+      userId: 101,
+      serviceId: haircut.id,
+      staff: 1,
+      start: Date.parse("2026-12-02T12:00:00Z"),
+      clientName: "Анна Петрова",
+      phone: "+79161234567",
+    });
+    deps.bookings.setStatus(missed.id, { userId: OWNER, isAdmin: true }, "no_show");
+    const after = await toSummary(t, anna, "11:00", "Анна Петрова");
+    assert.match(after, /Предоплата: 500\s₽/);
+    assert.ok(anna.buttons().some((b) => b.text === "💳 Оплатить предоплату и записаться"));
     assertNoErrors(t);
   } finally {
     await t.close();

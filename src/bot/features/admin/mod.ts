@@ -29,6 +29,7 @@ import { adminFeedback, feedbackInputs, feedbackSection } from "./feedback.ts";
 import { adminAudit, auditInputs, auditSection } from "./audit.ts";
 import { adminProfile, offerSetup, profileInputs, profileSection } from "./profile/index.ts";
 import { profileCb } from "./profile/views.ts";
+import { adminDeposits, depositsInputs, depositsSection } from "./deposits.ts";
 
 /** The admin features. */
 export const adminFeature = new Composer<BotContext>();
@@ -45,6 +46,7 @@ const MENU: SectionId[] = [
   "admins",
   "backups",
   "profile",
+  "deposits",
 ];
 
 /** The sections opened through the table. */
@@ -59,6 +61,7 @@ const SECTIONS: AdminSection[] = [
   adminsSection,
   backupsSection,
   profileSection,
+  depositsSection,
 ];
 
 /** Every admin text dialog: kind → role and handler. */
@@ -72,6 +75,7 @@ const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = {
   ...feedbackInputs,
   ...auditInputs,
   ...profileInputs,
+  ...depositsInputs,
 };
 
 /** Shows the admin menu. */
@@ -79,8 +83,9 @@ export async function showAdminMenu(ctx: BotContext): Promise<void> {
   const rows: Buttons = [];
   // A section the sender's role cannot open has no button.
   const menu = MENU.filter((id) => {
-    const need = SECTIONS.find((s) => s.id === id)?.need;
-    return need === undefined || hasRole(ctx, need);
+    const section = SECTIONS.find((s) => s.id === id);
+    if (section?.shown && !section.shown(ctx)) return false;
+    return section === undefined || hasRole(ctx, section.need);
   });
   for (let i = 0; i < menu.length; i += 2) {
     rows.push(
@@ -144,4 +149,4 @@ adminFeature.on("message:text", async (ctx, next) => {
 });
 
 adminFeature.use(adminBookings, adminAccess, adminServices, adminSchedule, adminStats);
-adminFeature.use(adminFeedback, adminAudit, adminBackups, adminProfile);
+adminFeature.use(adminFeedback, adminAudit, adminBackups, adminProfile, adminDeposits);
