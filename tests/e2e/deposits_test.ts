@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { Api } from "grammy";
 import { depositOfBooking, getDeposit } from "../../src/db/deposits_repo.ts";
 import { listBookableServices } from "../../src/db/services_repo.ts";
+import { serviceFigures } from "../../src/db/stats_repo.ts";
 import { createJobContext, runTick } from "../../src/jobs/scheduler.ts";
 import type { FakeUser } from "../support/fake_bot_api.ts";
 import { assertNoErrors, startTestBot, type TestBot } from "../support/harness.ts";
@@ -147,7 +148,12 @@ Deno.test("e2e deposits: an unpaid hold expires, the slot is offered again, a la
     await say(t, boris, "/start");
     assert.ok(!(await offeredTimes(t, boris)).includes("10:00"));
 
+    // 16 minutes later, before the job has run: the hold is over, the payment is refused.
     t.clock.advance(16 * 60_000);
+    const early = await anna.pay();
+    assert.equal(early.answer.ok, false);
+    assert.equal(early.payment, undefined);
+
     await runTick(jobs(t));
     assert.ok((await offeredTimes(t, boris)).includes("10:00"), "offered again");
 
@@ -179,6 +185,9 @@ Deno.test("e2e deposits: cancelled after the cutoff, the deposit is kept", async
     t.clock.set("2026-12-02T05:00:00Z"); // Wed 08:00 Moscow: two hours before
     t.running.deps.bookings.cancelBooking(id, { userId: OWNER, isAdmin: true }, "called");
     assert.equal(depositOfBooking(db, id)!.status, "kept");
+    // The kept deposit is the revenue of the cancelled visit.
+    const month = serviceFigures(db, Date.parse("2026-12-01T00:00:00Z"), Date.parse("2027-01-01"));
+    assert.equal(month.find((f) => f.name === "Haircut")!.revenueMinor, 50000);
     assertNoErrors(t);
   } finally {
     await t.close();
