@@ -9,6 +9,7 @@ import { depositOfBooking, getDeposit } from "../../src/db/deposits_repo.ts";
 import { listBookableServices } from "../../src/db/services_repo.ts";
 import { serviceFigures } from "../../src/db/stats_repo.ts";
 import { createJobContext, runTick } from "../../src/jobs/scheduler.ts";
+import { parseCsv } from "../../src/domain/csv.ts";
 import type { FakeUser } from "../support/fake_bot_api.ts";
 import { assertNoErrors, startTestBot, type TestBot } from "../support/harness.ts";
 
@@ -188,6 +189,21 @@ Deno.test("e2e deposits: cancelled after the cutoff, the deposit is kept", async
     // The kept deposit is the revenue of the cancelled visit.
     const month = serviceFigures(db, Date.parse("2026-12-01T00:00:00Z"), Date.parse("2027-01-01"));
     assert.equal(month.find((f) => f.name === "Haircut")!.revenueMinor, 50000);
+
+    // ...and it is in the CSV export, in its own column.
+    const owner = t.fake.user(OWNER, { first_name: "Owner", language_code: "ru" });
+    await say(t, owner, "/start");
+    await say(t, owner, "/admin");
+    await tap(t, owner, "🗓 Записи");
+    await tap(t, owner, "📤 Экспорт в CSV");
+    await tap(t, owner, "📆 Свой период");
+    await say(t, owner, "01.12.2026 – 31.12.2026");
+    const doc = owner.messages().findLast((m) => m.kind === "document")!;
+    const text = new TextDecoder().decode(doc.document!.bytes).replace(/^\uFEFF/, "");
+    const rows = parseCsv(text);
+    const column = rows[0].indexOf("Предоплата");
+    assert.ok(column > 0, rows[0].join(";"));
+    assert.equal(rows[1][column], "500");
     assertNoErrors(t);
   } finally {
     await t.close();
