@@ -56,6 +56,16 @@ async function offeredTimes(t: TestBot, u: FakeUser): Promise<string[]> {
   return u.buttons().map((b) => b.text);
 }
 
+/** Haircut asks for a deposit; Anna chooses Wed 10:00 and presses the pay button. */
+async function annaGetsInvoice(t: TestBot): Promise<FakeUser> {
+  haircutWithDeposit(t);
+  const anna = t.fake.user(101, { first_name: "Анна", language_code: "ru" });
+  await say(t, anna, "/start");
+  await toSummary(t, anna, "10:00", "Анна Петрова");
+  await tap(t, anna, "💳 Оплатить предоплату и записаться");
+  return anna;
+}
+
 function jobs(t: TestBot) {
   return createJobContext({
     config: t.config,
@@ -138,11 +148,7 @@ Deno.test("e2e deposits: invoice, the slot held, payment books; a cancel in time
 Deno.test("e2e deposits: an unpaid hold expires, the slot is offered again, a late pre-checkout is refused", async () => {
   const t = await startTestBot({ adminIds: [OWNER], env: TOKEN });
   try {
-    haircutWithDeposit(t);
-    const anna = t.fake.user(101, { first_name: "Анна", language_code: "ru" });
-    await say(t, anna, "/start");
-    await toSummary(t, anna, "10:00", "Анна Петрова");
-    await tap(t, anna, "💳 Оплатить предоплату и записаться");
+    const anna = await annaGetsInvoice(t);
     assert.ok(anna.lastInvoice());
 
     const boris = t.fake.user(102, { first_name: "Борис", language_code: "ru" });
@@ -172,11 +178,7 @@ Deno.test("e2e deposits: an unpaid hold expires, the slot is offered again, a la
 Deno.test("e2e deposits: cancelled after the cutoff, the deposit is kept", async () => {
   const t = await startTestBot({ adminIds: [OWNER], env: TOKEN });
   try {
-    haircutWithDeposit(t);
-    const anna = t.fake.user(101, { first_name: "Анна", language_code: "ru" });
-    await say(t, anna, "/start");
-    await toSummary(t, anna, "10:00", "Анна Петрова");
-    await tap(t, anna, "💳 Оплатить предоплату и записаться");
+    const anna = await annaGetsInvoice(t);
     await anna.pay();
     await t.idle();
     const db = t.running.deps.db;
