@@ -12,6 +12,7 @@ import { listOwnerIds } from "./db/admins_repo.ts";
 import { type Clock, systemClock } from "./domain/clock.ts";
 import { BookingService } from "./services/booking_service.ts";
 import { CatalogService } from "./services/catalog_service.ts";
+import { DepositService } from "./services/deposit_service.ts";
 import { ScheduleService } from "./services/schedule_service.ts";
 import { AdminBookingsService } from "./services/admin_bookings.ts";
 import { FunnelService } from "./services/funnel.ts";
@@ -231,6 +232,7 @@ function buildDeps(
     services: {
       adminBookings: new AdminBookingsService(db, clock, bookings),
       catalog: new CatalogService(db, clock),
+      deposits: new DepositService(db, clock, bookings, config.depositHoldMinutes),
       schedule: new ScheduleService(db, clock, config.timeZone),
       funnel: new FunnelService(db, clock, config.timeZone),
       feedback: new FeedbackService(db, clock),

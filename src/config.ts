@@ -161,6 +161,10 @@ const envSchema = z.object({
   REMINDER_DAY_BEFORE_HOUR: hour(10),
   ADMIN_AGENDA_HOUR: hour(8),
   DIALOG_TIMEOUT_MINUTES: nonNegativeNumber(30),
+  PAYMENT_PROVIDER_TOKEN: optionalText,
+  DEPOSIT_HOLD_MINUTES: nonNegativeNumber(15).refine((n) => Number.isInteger(n) && n >= 1, {
+    message: "must be a whole number of minutes, at least 1",
+  }),
   MESSAGE_CLEANUP_HOURS: nonNegativeNumber(47).refine((n) => n <= 47, {
     message: "must be at most 47 (Telegram deletes only up to 48 h)",
   }),
@@ -199,6 +203,10 @@ export interface Config {
   adminAgendaHour: number;
   dialogTimeoutMinutes: number;
   messageCleanupHours: number;
+  /** A card provider's token from BotFather: deposits exist only when it is set. */
+  paymentProviderToken?: string;
+  /** How long a slot is held while the client pays the deposit. */
+  depositHoldMinutes: number;
 }
 
 /** BACKUP_INTERVAL_MINUTES, else the earlier BACKUP_INTERVAL_HOURS × 60, else 60. */
@@ -258,5 +266,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     adminAgendaHour: e.ADMIN_AGENDA_HOUR,
     dialogTimeoutMinutes: e.DIALOG_TIMEOUT_MINUTES,
     messageCleanupHours: e.MESSAGE_CLEANUP_HOURS,
+    paymentProviderToken: e.PAYMENT_PROVIDER_TOKEN,
+    depositHoldMinutes: e.DEPOSIT_HOLD_MINUTES,
   };
 }

@@ -5,6 +5,7 @@ import type { AdminBookingsService } from "./services/admin_bookings.ts";
 import type { BookingService } from "./services/booking_service.ts";
 import type { CatalogService } from "./services/catalog_service.ts";
 import type { ClientNotesService } from "./services/client_notes.ts";
+import type { DepositService } from "./services/deposit_service.ts";
 import type { ScheduleService } from "./services/schedule_service.ts";
 import type { FunnelService } from "./services/funnel.ts";
 import type { ProfileService } from "./services/profile_service.ts";
@@ -25,6 +26,7 @@ export interface Services {
 export interface Services {
   adminBookings: AdminBookingsService;
   catalog: CatalogService;
+  deposits: DepositService;
   schedule: ScheduleService;
   /** Counts the steps of client booking journeys. */
   funnel: FunnelService;

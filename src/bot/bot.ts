@@ -34,6 +34,7 @@ export const HANDLED_UPDATES = [
   "message",
   "callback_query",
   "my_chat_member",
+  "pre_checkout_query",
 ] as const satisfies readonly UpdateType[];
 
 /** Options for tests: a bot identity avoids the getMe round trip. */

@@ -11,7 +11,8 @@ export type AuditEntity =
   | "schedule"
   | "admin"
   | "user"
-  | "backup";
+  | "backup"
+  | "deposit";
 
 /** One audit record to write. */
 export interface AuditEntry {

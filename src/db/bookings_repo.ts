@@ -109,8 +109,21 @@ export function busyForStaff(
     `SELECT start_at AS start, end_at AS end FROM bookings
      WHERE staff_id = ? AND status = 'active' AND deleted_at IS NULL
        AND start_at > ? AND start_at < ? AND end_at > ? AND id <> ?
-     ORDER BY start_at`,
-  ).all(staffId, from - 86_400_000, to, from, excludeId) as unknown as InstantSpan[];
+     UNION ALL
+     SELECT start_at, end_at FROM deposits
+     WHERE staff_id = ? AND status = 'held' AND start_at > ? AND start_at < ? AND end_at > ?
+     ORDER BY start`,
+  ).all(
+    staffId,
+    from - 86_400_000,
+    to,
+    from,
+    excludeId,
+    staffId,
+    from - 86_400_000,
+    to,
+    from,
+  ) as unknown as InstantSpan[];
 }
 
 /** How many active bookings of a staff member start in [from, to), except `excludeId`. */

@@ -38,7 +38,8 @@ export interface ServiceFigures {
 
 /**
  * Per service: bookings, kept bookings, booked minutes and revenue (the prices the active and
- * completed bookings were booked at, not the service's price today), most booked first.
+ * completed bookings were booked at, not the service's price today, plus the deposits kept of
+ * cancelled and missed ones), most booked first.
  */
 export function serviceFigures(db: Db, from: number, to: number): ServiceFigures[] {
   const rows = stmt(
@@ -51,7 +52,9 @@ export function serviceFigures(db: Db, from: number, to: number): ServiceFigures
          sum(status <> 'cancelled') AS kept,
          sum(CASE WHEN status <> 'cancelled' THEN end_at - start_at ELSE 0 END) AS ms,
          count(price_minor) AS priced,
-         total(CASE WHEN status IN ('active', 'completed') THEN price_minor END) AS revenue
+         total(CASE WHEN status IN ('active', 'completed') THEN price_minor
+           ELSE (SELECT total(d.amount_minor) FROM deposits d
+                 WHERE d.booking_id = bookings.id AND d.status = 'kept') END) AS revenue
        FROM bookings
        WHERE start_at >= ? AND start_at < ? AND deleted_at IS NULL
        GROUP BY service_id

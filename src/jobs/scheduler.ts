@@ -12,6 +12,7 @@ import { runAgenda } from "./agenda.ts";
 import { runBackup, runBackupToOwners } from "./backups.ts";
 import { runCleanup } from "./cleanup.ts";
 import { runCompletion } from "./completion.ts";
+import { runDepositHolds } from "./deposit_holds.ts";
 import {
   createJobContext,
   createJobsApi,
@@ -32,6 +33,7 @@ export { createJobContext, type JobContext, type JobResult };
  */
 export const JOBS = {
   completion: runCompletion,
+  deposit_holds: runDepositHolds,
   reminders: runReminders,
   feedback: runFeedbackRequests,
   outbox: runOutbox,

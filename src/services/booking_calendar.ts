@@ -12,6 +12,7 @@ import {
   type InstantSpan,
   type Slot,
   type SlotProblem,
+  slotProblem,
   type SlotQuery,
 } from "../domain/slots.ts";
 import { dayBounds, localDate } from "../domain/time.ts";
@@ -167,6 +168,37 @@ export class BookingCalendar {
     const link = getMasterTerms(this.db, staff.id, service.id);
     if (!link) throw new BookingError("staff_not_for_service");
     return [terms(link)];
+  }
+
+  /** Chooses the staff member for a start time, or throws why none can take it. */
+  protected pickStaff(
+    choice: StaffChoice,
+    service: Service,
+    start: number,
+    excludeBookingId = 0,
+  ): Candidate {
+    const date = localDate(start, this.timeZone);
+    const rules = this.rules();
+    let problem: SlotProblem | undefined;
+    let best: { candidate: Candidate; load: number } | undefined;
+    for (const candidate of this.staffFor(choice, service)) {
+      const window = this.window(candidate.staffId, date, date, excludeBookingId);
+      const q = this.query(window, date, candidate.durationMinutes, rules);
+      const p = slotProblem(q, start);
+      if (p === undefined) {
+        if (!best || q.bookingsThatDay < best.load) best = { candidate, load: q.bookingsThatDay };
+      } else if (problem === undefined || p === "slot_taken") {
+        problem = p;
+      }
+    }
+    if (!best) throw new BookingError(problem ?? "slot_taken");
+    return best.candidate;
+  }
+
+  /** The master, length and price a new booking at `start` would get now, or a BookingError. */
+  plan(serviceId: number, staff: StaffChoice, start: number): Candidate & { service: Service } {
+    const service = this.bookableService(serviceId);
+    return { ...this.pickStaff(staff, service, start), service };
   }
 
   /** The active masters who do a service (ids, in display order), for the client's choice. */

@@ -4,8 +4,6 @@
  */
 import type { Clock } from "../domain/clock.ts";
 import { canClientChange } from "../domain/policies.ts";
-import { type SlotProblem, slotProblem } from "../domain/slots.ts";
-import { localDate } from "../domain/time.ts";
 import { validateName, validatePhone } from "../domain/validation.ts";
 import { audit, type AuditEntry } from "../db/audit_repo.ts";
 import {
@@ -17,16 +15,11 @@ import {
   updateBooking,
 } from "../db/bookings_repo.ts";
 import { type Db, writeTransaction } from "../db/connection.ts";
-import { getService, type Service } from "../db/services_repo.ts";
+import { settleOnCancel } from "../db/deposits_repo.ts";
+import { getService } from "../db/services_repo.ts";
 import { rememberContact } from "../db/users_repo.ts";
 import { type BookingChange, oweMessages } from "./owed_messages.ts";
-import {
-  type Actor,
-  BookingCalendar,
-  BookingError,
-  type Candidate,
-  type StaffChoice,
-} from "./booking_calendar.ts";
+import { type Actor, BookingCalendar, BookingError, type StaffChoice } from "./booking_calendar.ts";
 
 export {
   type Actor,
@@ -138,29 +131,12 @@ export class BookingService extends BookingCalendar {
     }
   }
 
-  /** Chooses the staff member for a start time, or throws why none can take it. */
-  private pickStaff(
-    choice: StaffChoice,
-    service: Service,
-    start: number,
-    excludeBookingId = 0,
-  ): Candidate {
-    const date = localDate(start, this.timeZone);
-    const rules = this.rules();
-    let problem: SlotProblem | undefined;
-    let best: { candidate: Candidate; load: number } | undefined;
-    for (const candidate of this.staffFor(choice, service)) {
-      const window = this.window(candidate.staffId, date, date, excludeBookingId);
-      const q = this.query(window, date, candidate.durationMinutes, rules);
-      const p = slotProblem(q, start);
-      if (p === undefined) {
-        if (!best || q.bookingsThatDay < best.load) best = { candidate, load: q.bookingsThatDay };
-      } else if (problem === undefined || p === "slot_taken") {
-        problem = p;
-      }
-    }
-    if (!best) throw new BookingError(problem ?? "slot_taken");
-    return best.candidate;
+  /** A paid deposit of a cancelled booking is due back before the cutoff; else it is kept. */
+  private settleDeposit(booking: Booking, now: number, status: BookingStatus): void {
+    if (status !== "cancelled" && status !== "no_show") return;
+    const cutoff = this.rules().cancellationCutoffHours;
+    const refund = status === "cancelled" && canClientChange(booking.start, now, cutoff);
+    settleOnCancel(this.db, booking.id, refund, now);
   }
 
   /** Loads a booking the actor may act on. */
@@ -205,6 +181,7 @@ export class BookingService extends BookingCalendar {
         oldValue: booking.status,
         newValue: reason ? `cancelled: ${reason}` : "cancelled",
       });
+      this.settleDeposit(booking, now, "cancelled");
       return this.oweUpdate(booking, actor, now);
     });
   }
@@ -334,6 +311,7 @@ export class BookingService extends BookingCalendar {
           oldValue: booking.status,
           newValue: status,
         });
+        this.settleDeposit(booking, now, status);
         return this.oweUpdate(booking, { ...actor, isAdmin: true }, now);
       });
     } catch (error) {

@@ -2,6 +2,7 @@
  * Exports that know nothing of Telegram: the bookings of a period as CSV bytes, streamed a page
  * at a time, with local dates and times and prices a spreadsheet sums.
  */
+import { depositOfBooking } from "../db/deposits_repo.ts";
 import { CSV_BOM, csvLine, guardFormula } from "../domain/csv.ts";
 import {
   type Booking,
@@ -20,6 +21,8 @@ export interface ExportLabels {
   header: readonly string[];
   /** The word for a status. */
   status: (status: BookingStatus) => string;
+  /** When set (payments configured), a column with this title: the deposit paid or kept. */
+  deposit?: string;
   /** When set, a last column `title` flags each deleted booking with `yes` (else empty). */
   deleted?: { title: string; yes: string };
 }
@@ -84,6 +87,7 @@ export function bookingCsvLine(
   b: Booking,
   local: LocalTimeFormatter,
   labels: ExportLabels,
+  depositMinor: number | null = null,
 ): string {
   const start = local.parts(b.start);
   const end = local.parts(b.end);
@@ -103,8 +107,15 @@ export function bookingCsvLine(
     `${created.date} ${created.time}`,
     b.durationMinutes,
     b.priceMinor === null ? null : csvAmount(b.priceMinor),
+    ...(labels.deposit ? [depositMinor === null ? null : csvAmount(depositMinor)] : []),
     ...flag,
   ]);
+}
+
+/** The deposit of a booking that the salon has (paid or kept), or null. */
+function depositKept(db: Db, bookingId: number): number | null {
+  const d = depositOfBooking(db, bookingId);
+  return d && (d.status === "paid" || d.status === "kept") ? d.amountMinor : null;
 }
 
 /**
@@ -133,7 +144,11 @@ export async function* bookingsCsv(
 ): AsyncGenerator<Uint8Array> {
   const encoder = new TextEncoder();
   const local = new LocalTimeFormatter(timeZone);
-  const header = labels.deleted ? [...labels.header, labels.deleted.title] : labels.header;
+  const header = [
+    ...labels.header,
+    ...(labels.deposit ? [labels.deposit] : []),
+    ...(labels.deleted ? [labels.deleted.title] : []),
+  ];
   yield encoder.encode(CSV_BOM + csvLine(header));
   const seen = new Set<number>();
   let from = filter.from;
@@ -144,7 +159,7 @@ export async function* bookingsCsv(
     for (const b of page) {
       if (seen.has(b.id)) continue;
       seen.add(b.id);
-      chunk += bookingCsvLine(b, local, labels);
+      chunk += bookingCsvLine(b, local, labels, labels.deposit ? depositKept(db, b.id) : null);
     }
     if (chunk) yield encoder.encode(chunk);
     if (page.length < pageSize) return;

@@ -8,14 +8,22 @@ import type { Booking, BookingStatus } from "../db/bookings_repo.ts";
 import type { OutboxKind } from "../db/outbox_repo.ts";
 import { businessProfile } from "../db/profile_repo.ts";
 import { getUser } from "../db/users_repo.ts";
+import { depositOfBooking } from "../db/deposits_repo.ts";
 import { canClientChange } from "../domain/policies.ts";
 import { localDate } from "../domain/time.ts";
 import { button, type Buttons } from "./buttons.ts";
 import { bookingCalendarFile } from "./calendar_file.ts";
 import { ownerNoticeButtons, writeClientLine } from "./owner_notice.ts";
 import { cb } from "./callback_data.ts";
-import { bookingCard, formatDate, formatTime, formatWhen, visitLines } from "./format.ts";
-import type { Lang, Translate } from "./i18n.ts";
+import {
+  bookingCard,
+  formatDate,
+  formatPrice,
+  formatTime,
+  formatWhen,
+  visitLines,
+} from "./format.ts";
+import { escapeHtml, type Lang, type Translate } from "./i18n.ts";
 import { ratingButtons } from "./keyboards.ts";
 
 /** A rendered message: text (the caption when there is a document) and buttons. */
@@ -231,6 +239,17 @@ function aboutClient(b: Booking, env: NoticeEnv, notice: { text: string }): Noti
   };
 }
 
+/** A cancelled booking's deposit due back: the amount and the charge ids to refund by. */
+function refundLine(b: Booking, env: NoticeEnv): string {
+  const d = depositOfBooking(env.db, b.id);
+  if (d?.status !== "refund_due") return "";
+  return "\n" + env.t("admin_notify.deposit_refund", {
+    amount: formatPrice(d.amountMinor, env.lang, d.currency),
+    charge: escapeHtml(d.telegramChargeId ?? ""),
+    provider: escapeHtml(d.providerChargeId ?? ""),
+  });
+}
+
 /** What the admins are told about a client's change. */
 const TO_ADMINS = {
   admin_created: (b, env) =>
@@ -260,7 +279,7 @@ const TO_ADMINS = {
         name: b.clientName,
         service: b.serviceName,
         when: when(b.start, env),
-      }),
+      }) + refundLine(b, env),
     }),
   admin_contact: (b, env, payload) => ({
     text: env.t("admin_notify.contact_changed", {

@@ -25,6 +25,7 @@ import { createJobContext, runJob, runTick, startJobs } from "../../src/jobs/sch
 import { claimDue, outboxOfBooking } from "../../src/db/outbox_repo.ts";
 import { OUTBOX_LEASE_MS } from "../../src/jobs/outbox.ts";
 import { FakeBotApi } from "../support/fake_bot_api.ts";
+import { DepositService } from "../../src/services/deposit_service.ts";
 import { CatalogService } from "../../src/services/catalog_service.ts";
 import { ScheduleService } from "../../src/services/schedule_service.ts";
 import { FunnelService } from "../../src/services/funnel.ts";
@@ -623,6 +624,12 @@ Deno.test("jobs: startJobs catches up at once, never overlaps ticks, stops clean
           new BookingService(f.db, f.clock, "Europe/Moscow"),
         ),
         catalog: new CatalogService(f.db, f.clock),
+        deposits: new DepositService(
+          f.db,
+          f.clock,
+          new BookingService(f.db, f.clock, "Europe/Moscow"),
+          15,
+        ),
         schedule: new ScheduleService(f.db, f.clock, "Europe/Moscow"),
         funnel: new FunnelService(f.db, f.clock, "Europe/Moscow"),
         feedback: new FeedbackService(f.db, f.clock),

@@ -30,6 +30,7 @@ const AUDIT_ENTITIES = [
   "settings",
   "admin",
   "backup",
+  "deposit",
 ] as const satisfies readonly AuditEntity[];
 
 /**

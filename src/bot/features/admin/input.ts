@@ -90,7 +90,13 @@ export type ClientsInput = { kind: "ac_search" } | { kind: "ac_note"; uid: numbe
 
 // ----------------------------------------------------------------------------------------
 /** Every admin dialog input. */
+// --- deposits ("dp_") --------------------------------------------------------------------
+/** Texts the deposits section waits for: a service's deposit, the no-shows threshold. */
+export type DepositsInput = { kind: "dp_amount"; id: number } | { kind: "dp_no_shows" };
+
+/** Every admin input. */
 export type AdminInput =
+  | DepositsInput
   | BookingsInput
   | ServicesInput
   | StaffInput

@@ -28,7 +28,8 @@ export type SectionId =
   | "admins"
   | "backups"
   | "profile"
-  | "clients";
+  | "clients"
+  | "deposits";
 
 /** One entry of the admin menu: who may open it and what it shows first. */
 export interface AdminSection {
@@ -36,6 +37,8 @@ export interface AdminSection {
   need: AdminRole;
   /** Shows the section's first screen (the press is already answered, the input ended). */
   open(ctx: BotContext): Promise<void>;
+  /** Whether the menu offers it at all (default: always). */
+  shown?(ctx: BotContext): boolean;
 }
 
 /** How the text for one kind of input is handled, and the role it needs (checked first). */

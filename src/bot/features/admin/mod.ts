@@ -30,6 +30,7 @@ import { adminAudit, auditInputs, auditSection } from "./audit.ts";
 import { adminProfile, offerSetup, profileInputs, profileSection } from "./profile/index.ts";
 import { profileCb } from "./profile/views.ts";
 import { adminClients, clientsInputs, clientsSection } from "./clients/index.ts";
+import { adminDeposits, depositsInputs, depositsSection } from "./deposits.ts";
 
 /** The admin features. */
 export const adminFeature = new Composer<BotContext>();
@@ -47,6 +48,7 @@ const MENU: SectionId[] = [
   "admins",
   "backups",
   "profile",
+  "deposits",
 ];
 
 /** The sections opened through the table. */
@@ -62,6 +64,7 @@ const SECTIONS: AdminSection[] = [
   adminsSection,
   backupsSection,
   profileSection,
+  depositsSection,
 ];
 
 /** Every admin text dialog: kind → role and handler. */
@@ -76,6 +79,7 @@ const INPUTS: Partial<{ [K in InputKind]: InputRoute<K> }> = {
   ...auditInputs,
   ...profileInputs,
   ...clientsInputs,
+  ...depositsInputs,
 };
 
 /** Shows the admin menu. */
@@ -83,8 +87,9 @@ export async function showAdminMenu(ctx: BotContext): Promise<void> {
   const rows: Buttons = [];
   // A section the sender's role cannot open has no button.
   const menu = MENU.filter((id) => {
-    const need = SECTIONS.find((s) => s.id === id)?.need;
-    return need === undefined || hasRole(ctx, need);
+    const section = SECTIONS.find((s) => s.id === id);
+    if (section?.shown && !section.shown(ctx)) return false;
+    return section === undefined || hasRole(ctx, section.need);
   });
   for (let i = 0; i < menu.length; i += 2) {
     rows.push(
@@ -149,3 +154,4 @@ adminFeature.on("message:text", async (ctx, next) => {
 
 adminFeature.use(adminBookings, adminAccess, adminServices, adminSchedule, adminStats);
 adminFeature.use(adminFeedback, adminAudit, adminBackups, adminProfile, adminClients);
+adminFeature.use(adminDeposits);

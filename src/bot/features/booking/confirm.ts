@@ -21,6 +21,7 @@ import {
   menuRow,
   show,
 } from "../../ui.ts";
+import { depositLines, draftDeposit, holdAndInvoice } from "./deposit.ts";
 import { reached, showServices, staffChoice } from "./flow.ts";
 import { showSlots } from "./slots.ts";
 
@@ -44,8 +45,11 @@ export async function showSummary(ctx: BotContext, fresh = false): Promise<void>
       ctx.t("booking.card_phone", { phone: d.phone ?? "" }),
     );
   }
+  const deposit = draftDeposit(ctx);
+  if (deposit !== null) lines.push(...depositLines(ctx, deposit, d.start));
   lines.push("", changePolicyLine(ctx, d.start));
-  const rows: Buttons = [[button(ctx.t("booking.confirm_button"), cb.confirm.pack({}))]];
+  const label = ctx.t(deposit === null ? "booking.confirm_button" : "booking.pay_deposit_button");
+  const rows: Buttons = [[button(label, cb.confirm.pack({}))]];
   if (d.remembered) {
     rows.push([button(ctx.t("booking.other_contact_button"), cb.back.pack({ step: "name" }))]);
   }
@@ -92,8 +96,12 @@ function previousTime(ctx: BotContext, id: number): string[] {
  * reminders that will come. The confirmation with the .ics is owed by the booking engine and
  * delivered from the outbox, so a crash after the commit never leaves it unsent.
  */
-export async function sendConfirmation(ctx: BotContext, booking: Booking): Promise<void> {
-  await show(ctx, doneText(ctx, "booking.confirmed", booking), [
+export async function sendConfirmation(
+  ctx: BotContext,
+  booking: Booking,
+  extra: string[] = [],
+): Promise<void> {
+  await show(ctx, [...extra, doneText(ctx, "booking.confirmed", booking)].join("\n"), [
     [button(ctx.t("common.menu_my"), cb.myList.pack({ kind: "up", page: 0 }))],
     menuRow(ctx),
   ]);
@@ -124,6 +132,7 @@ export async function confirm(ctx: BotContext): Promise<void> {
   }
   try {
     if (d.rescheduleId) await moveBooking(ctx, d.rescheduleId, d.start);
+    else if (await holdAndInvoice(ctx)) return;
     else await createBooking(ctx, d.serviceId, d.start);
     ctx.session = initialSession();
   } catch (error) {

@@ -22,11 +22,13 @@ import {
   startBooking,
 } from "./flow.ts";
 import { mastersOfService } from "./masters.ts";
+import { depositPayments } from "./payments.ts";
 import { showSlots } from "./slots.ts";
 
 /** The client's booking dialog. */
 export const bookingFeature = new Composer<BotContext>();
 const live = bookingFeature.filter((ctx) => !isStaleDialogButton(ctx));
+bookingFeature.use(depositPayments);
 
 live.command("book", (ctx) => startBooking(ctx));
 

@@ -30,9 +30,14 @@ const COLUMNS = [
 ] as const;
 
 /** The export's column titles and status words in one language (and the deleted flag). */
-export function exportLabels(t: Translate, withDeleted = false): ExportLabels {
+export function exportLabels(
+  t: Translate,
+  withDeleted = false,
+  withDeposits = false,
+): ExportLabels {
   return {
     header: COLUMNS.map((c) => t(`admin_bookings.csv_${c}`)),
+    deposit: withDeposits ? t("admin_bookings.csv_deposit") : undefined,
     status: (s: BookingStatus) => statusWord(t, s),
     deleted: withDeleted
       ? { title: t("admin_bookings.csv_deleted"), yes: t("admin_bookings.csv_deleted_yes") }
@@ -79,7 +84,11 @@ export async function exportPeriod(
   const suffix = st === "all" ? (withDeleted ? "-with-deleted" : "") : `-${st}`;
   const filename = `bookings-${period.from}_${period.to}${suffix}.csv`;
   const { db } = ctx.deps;
-  const labels = exportLabels(ctx.t, filter.deleted !== undefined);
+  const labels = exportLabels(
+    ctx.t,
+    filter.deleted !== undefined,
+    ctx.config.paymentProviderToken !== undefined,
+  );
   const timeZone = tz(ctx);
   ctx.deps.logger.info("Bookings exported", {
     adminId: ctx.from!.id,

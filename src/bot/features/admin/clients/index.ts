@@ -11,6 +11,7 @@ import {
   searchClients,
 } from "../../../../db/clients_repo.ts";
 import { MAX_NOTE } from "../../../../services/client_notes.ts";
+import { shorten } from "../../../../ui/format.ts";
 import { scoped } from "../../../../ui/i18n.ts";
 import type { BotContext } from "../../../context.ts";
 import { button, show } from "../../../ui.ts";
@@ -69,7 +70,11 @@ async function openClients(ctx: BotContext): Promise<void> {
 async function showSearch(ctx: BotContext, query: string): Promise<void> {
   const c = scoped(ctx.t, "admin_clients");
   const hits = searchClients(ctx.deps.db, query, LIST_SIZE);
-  const head = hits.length ? c("found", { query, n: hits.length }) : c("not_found", { query });
+  // The query is echoed back: a pasted essay must not make the answer too long to send.
+  const shown = shorten(query, 100);
+  const head = hits.length
+    ? c("found", { query: shown, n: hits.length })
+    : c("not_found", { query: shown });
   await show(ctx, [head, "", c("ask_query")].join("\n"), [
     ...hitRows(hits, ctx.t),
     backToSectionRow(ctx, "clients"),
