@@ -32,6 +32,7 @@ export type BookingErrorCode =
   | "forbidden"
   | "too_late_to_change"
   | "not_active"
+  | "not_ended"
   | "name_length"
   | "name_chars"
   | "phone_format";

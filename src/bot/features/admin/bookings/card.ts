@@ -56,6 +56,11 @@ function editRows(ctx: BotContext, b: Booking): Buttons {
     if (staffVisibleToClients(ctx.deps.db)) rows.push([edit("staff")]);
   }
   rows.push([edit("name"), edit("phone"), edit("status")]);
+  const ended = b.end <= ctx.deps.clock.now();
+  if (ended && (b.status === "active" || b.status === "completed")) {
+    const noShow = abCb.setStatus.pack({ id: b.id, st: "no_show" });
+    rows.push([button(t("admin_bookings.btn_no_show"), noShow)]);
+  }
   const last = [];
   if (b.status === "active") {
     last.push(button(t("admin_bookings.btn_cancel"), abCb.cancelAsk.pack({ id: b.id })));
