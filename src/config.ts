@@ -161,6 +161,7 @@ const envSchema = z.object({
   REMINDER_DAY_BEFORE_HOUR: hour(10),
   ADMIN_AGENDA_HOUR: hour(8),
   DIALOG_TIMEOUT_MINUTES: nonNegativeNumber(30),
+  WAITLIST_HOLD_MINUTES: nonNegativeNumber(15),
   MESSAGE_CLEANUP_HOURS: nonNegativeNumber(47).refine((n) => n <= 47, {
     message: "must be at most 47 (Telegram deletes only up to 48 h)",
   }),
@@ -199,6 +200,8 @@ export interface Config {
   adminAgendaHour: number;
   dialogTimeoutMinutes: number;
   messageCleanupHours: number;
+  /** How long a freed time offered to a waiting client is held before it passes on. */
+  waitlistHoldMinutes: number;
 }
 
 /** BACKUP_INTERVAL_MINUTES, else the earlier BACKUP_INTERVAL_HOURS × 60, else 60. */
@@ -258,5 +261,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     adminAgendaHour: e.ADMIN_AGENDA_HOUR,
     dialogTimeoutMinutes: e.DIALOG_TIMEOUT_MINUTES,
     messageCleanupHours: e.MESSAGE_CLEANUP_HOURS,
+    waitlistHoldMinutes: e.WAITLIST_HOLD_MINUTES,
   };
 }

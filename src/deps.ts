@@ -13,6 +13,7 @@ import type { BotMetrics } from "./ops/metrics.ts";
 import type { Catalogs, Lang } from "./ui/i18n.ts";
 import type { FeedbackService } from "./services/feedback.ts";
 import type { UsersService } from "./services/users.ts";
+import type { WaitlistService } from "./services/waitlist.ts";
 
 /** The services every write of the bot goes through. */
 export interface Services {
@@ -29,6 +30,8 @@ export interface Services {
   funnel: FunnelService;
   /** The salon's profile and the first-run setup. */
   profile: ProfileService;
+  /** Clients waiting for a time to free up, and the offers of freed times. */
+  waitlist: WaitlistService;
 }
 
 /** The outbox's sender as the bot sees it. */

@@ -22,6 +22,7 @@ import {
 import { runFeedbackRequests } from "./feedback_requests.ts";
 import { runOutbox } from "./outbox.ts";
 import { runReminders } from "./reminders.ts";
+import { runWaitlist } from "./waitlist.ts";
 import type { Sleep } from "./sender.ts";
 
 export { createJobContext, type JobContext, type JobResult };
@@ -34,6 +35,7 @@ export const JOBS = {
   completion: runCompletion,
   reminders: runReminders,
   feedback: runFeedbackRequests,
+  waitlist: runWaitlist,
   outbox: runOutbox,
   agenda: runAgenda,
   cleanup: runCleanup,

@@ -73,7 +73,8 @@ export interface Candidate {
 export type StaffChoice = number | "any";
 
 /** What a calendar cell shows about a day. */
-export type CalendarDay = "past" | "unavailable" | "free";
+/** "full": open, but every time is taken (its waitlist can be joined). */
+export type CalendarDay = "past" | "unavailable" | "full" | "free";
 
 /** Free slots, calendars and rules of one database, clock and time zone. */
 export class BookingCalendar {
@@ -212,7 +213,7 @@ export class BookingCalendar {
     });
   }
 
-  /** For every day of a month: past, unavailable (closed, full, off, beyond horizon) or free. */
+  /** For every day of a month: past, unavailable (closed, off, beyond horizon), full or free. */
   monthCalendar(
     serviceId: number,
     choice: StaffChoice,
@@ -245,6 +246,7 @@ export class BookingCalendar {
             state = "free";
             break;
           }
+          if (s === "open") state = "full";
         }
         result.set(date.toString(), state);
       }

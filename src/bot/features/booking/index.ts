@@ -23,9 +23,11 @@ import {
 } from "./flow.ts";
 import { mastersOfService } from "./masters.ts";
 import { showSlots } from "./slots.ts";
+import { waitlistButtons } from "./waitlist.ts";
 
 /** The client's booking dialog. */
 export const bookingFeature = new Composer<BotContext>();
+bookingFeature.use(waitlistButtons);
 const live = bookingFeature.filter((ctx) => !isStaleDialogButton(ctx));
 
 live.command("book", (ctx) => startBooking(ctx));
