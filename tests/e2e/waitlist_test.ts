@@ -78,6 +78,15 @@ function activeAt(t: TestBot, start: number): Booking[] {
   return listBookingsBetween(t.running.deps.db, { from: start, to: start + 1, status: "active" });
 }
 
+function jobsOf(t: TestBot) {
+  return createJobContext({
+    config: t.config,
+    deps: t.running.deps,
+    api: new Api(t.config.botToken!, { apiRoot: t.fake.apiRoot }),
+    sleep: (ms) => Promise.resolve(t.clock.advance(ms)),
+  });
+}
+
 async function setUp() {
   const t = await startTestBot({ adminIds: [900] });
   const anna = await meet(t, ANNA, "Анна");
@@ -130,12 +139,7 @@ Deno.test("e2e waitlist: the first one's hold runs out on the clock and the seco
     assert.ok(offerOf(boris), "the first in line is offered the time");
     assert.equal(offerOf(clara), undefined, "one at a time");
 
-    const jobs = createJobContext({
-      config: t.config,
-      deps: t.running.deps,
-      api: new Api(t.config.botToken!, { apiRoot: t.fake.apiRoot }),
-      sleep: (ms) => Promise.resolve(t.clock.advance(ms)),
-    });
+    const jobs = jobsOf(t);
     t.clock.advance(14 * 60_000);
     await runTick(jobs);
     assert.equal(offerOf(clara), undefined, "still held for Boris");
@@ -184,6 +188,21 @@ Deno.test("e2e waitlist: a time booked meanwhile is refused and the wait is kept
     const wait = t.running.deps.services.waitlist.mine(BORIS);
     assert.equal(wait.length, 1);
     assert.equal(getWait(t.running.deps.db, wait[0].id)!.status, "waiting");
+
+    // Admins see who waits on the day; the morning agenda says how many.
+    const owner = await meet(t, 900, "Owner");
+    owner.sendText("/admin");
+    await t.idle();
+    owner.pressData(`abd:${WED}:0`);
+    await t.idle();
+    assert.match(
+      owner.lastMessage()!.text!,
+      /Ждут, если освободится: 1\n• Борис · Haircut · Любое время/,
+    );
+    t.clock.set("2026-12-02T08:05:00+03:00");
+    await runTick(jobsOf(t));
+    const agenda = owner.messages().findLast((m) => /Записи на сегодня/.test(m.text ?? ""));
+    assert.match(agenda!.text!, /В листе ожидания на сегодня: 1/);
     assertNoErrors(t);
   } finally {
     await t.close();
