@@ -64,3 +64,31 @@ Deno.test("e2e no-shows: one press after the end, refused before it, rate in sta
     await t.close();
   }
 });
+
+Deno.test("e2e no-shows: from the day agenda, only beside visits that have ended", async () => {
+  const t = await startTestBot({ adminIds: [OWNER] });
+  try {
+    t.fake.user(OWNER, { first_name: "Owner", language_code: "ru" }).sendText("/start");
+    t.fake.user(101, { first_name: "Анна", language_code: "ru" }).sendText("/start");
+    await t.idle();
+    const engine = t.running.deps.bookings;
+    const base = { userId: 101, serviceId: 1, staff: 1, clientName: "Анна", phone: "+79161234567" };
+    const ended = engine.createBooking({ ...base, start: WED_10 });
+    const later = engine.createBooking({ ...base, start: WED_12 });
+    t.clock.set("2026-12-02T11:30:00+03:00");
+    const owner = t.fake.user(OWNER);
+    owner.sendText("/admin");
+    await t.idle();
+    owner.pressData("abd:2026-12-02:0");
+    await t.idle();
+    const marks = buttonsOf(owner.lastMessage()).filter((b) => b.text === "⚪️ Не пришёл");
+    assert.equal(marks.length, 1, "only the visit that has ended");
+    owner.press("⚪️ Не пришёл");
+    await t.idle();
+    assert.equal(getBooking(t.running.deps.db, ended.id)!.status, "no_show");
+    assert.equal(getBooking(t.running.deps.db, later.id)!.status, "active");
+    assertNoErrors(t);
+  } finally {
+    await t.close();
+  }
+});

@@ -16,6 +16,7 @@ import { abCb, type EditField } from "./codecs.ts";
 import { tellClientCancelled } from "./client_notice.ts";
 import { showDay } from "./lists.ts";
 import { actor, backToBookingsRow, loadBooking, tz } from "./screen.ts";
+import { mayMarkNoShow } from "./views.ts";
 
 function clientLink(ctx: BotContext, b: Booking): string {
   const user = getUser(ctx.deps.db, b.userId);
@@ -56,8 +57,7 @@ function editRows(ctx: BotContext, b: Booking): Buttons {
     if (staffVisibleToClients(ctx.deps.db)) rows.push([edit("staff")]);
   }
   rows.push([edit("name"), edit("phone"), edit("status")]);
-  const ended = b.end <= ctx.deps.clock.now();
-  if (ended && (b.status === "active" || b.status === "completed")) {
+  if (mayMarkNoShow(b, ctx.deps.clock.now())) {
     const noShow = abCb.setStatus.pack({ id: b.id, st: "no_show" });
     rows.push([button(t("admin_bookings.btn_no_show"), noShow)]);
   }

@@ -84,6 +84,7 @@ export async function showDay(
     style: listStyle(ctx, false),
     empty: ctx.t("admin_bookings.day_empty"),
     pack: (n) => abCb.day.pack({ date: iso, page: n }),
+    noShowBefore: hasRole(ctx, "admin") ? ctx.deps.clock.now() : undefined,
   }, ctx.t);
   rows.push(...dayRows(ctx, date, total, active));
   await show(ctx, withNotice(notice, text + waitlistOfDay(ctx, iso)), rows);
