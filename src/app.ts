@@ -20,6 +20,7 @@ import { FeedbackService } from "./services/feedback.ts";
 import { UsersService } from "./services/users.ts";
 import { ProfileService } from "./services/profile_service.ts";
 import { ClientNotesService } from "./services/client_notes.ts";
+import { WaitlistService } from "./services/waitlist.ts";
 import {
   ensureHealthyDatabase,
   type HealthyDatabaseResult,
@@ -208,7 +209,10 @@ function buildDeps(
   const { db } = storage;
   // Every change that owes messages kicks the outbox sender (set by createOutboxSender).
   const bookings = new BookingService(db, clock, config.timeZone, {
-    onOwed: () => deps.outbox?.kick(),
+    onOwed: () => {
+      deps.services.waitlist.sweepSoon(); // a change may have freed a time someone waits for
+      deps.outbox?.kick();
+    },
   });
   const backups = new LiveBackups({
     db,
@@ -239,6 +243,14 @@ function buildDeps(
       users: new UsersService(db, clock),
       profile: new ProfileService(db, clock),
       clientNotes: new ClientNotesService(db, clock),
+      waitlist: new WaitlistService(
+        db,
+        clock,
+        bookings,
+        config.timeZone,
+        config.waitlistHoldMinutes,
+        () => deps.outbox?.kick(),
+      ),
     },
     catalogs: loadCatalogs(),
     businessLanguage: config.businessLanguage,

@@ -165,6 +165,7 @@ const envSchema = z.object({
   DEPOSIT_HOLD_MINUTES: nonNegativeNumber(15).refine((n) => Number.isInteger(n) && n >= 1, {
     message: "must be a whole number of minutes, at least 1",
   }),
+  WAITLIST_HOLD_MINUTES: nonNegativeNumber(15),
   MESSAGE_CLEANUP_HOURS: nonNegativeNumber(47).refine((n) => n <= 47, {
     message: "must be at most 47 (Telegram deletes only up to 48 h)",
   }),
@@ -207,6 +208,8 @@ export interface Config {
   paymentProviderToken?: string;
   /** How long a slot is held while the client pays the deposit. */
   depositHoldMinutes: number;
+  /** How long a freed time offered to a waiting client is held before it passes on. */
+  waitlistHoldMinutes: number;
 }
 
 /** BACKUP_INTERVAL_MINUTES, else the earlier BACKUP_INTERVAL_HOURS × 60, else 60. */
@@ -268,5 +271,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     messageCleanupHours: e.MESSAGE_CLEANUP_HOURS,
     paymentProviderToken: e.PAYMENT_PROVIDER_TOKEN,
     depositHoldMinutes: e.DEPOSIT_HOLD_MINUTES,
+    waitlistHoldMinutes: e.WAITLIST_HOLD_MINUTES,
   };
 }

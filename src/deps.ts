@@ -15,6 +15,7 @@ import type { BotMetrics } from "./ops/metrics.ts";
 import type { Catalogs, Lang } from "./ui/i18n.ts";
 import type { FeedbackService } from "./services/feedback.ts";
 import type { UsersService } from "./services/users.ts";
+import type { WaitlistService } from "./services/waitlist.ts";
 
 /** The services every write of the bot goes through. */
 export interface Services {
@@ -34,6 +35,8 @@ export interface Services {
   profile: ProfileService;
   /** Admins' private notes about clients. */
   clientNotes: ClientNotesService;
+  /** Clients waiting for a time to free up, and the offers of freed times. */
+  waitlist: WaitlistService;
 }
 
 /** The outbox's sender as the bot sees it. */

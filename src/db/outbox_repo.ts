@@ -28,7 +28,9 @@ export type OutboxKind =
   /** Reminders (payload: the start they were enqueued for) and the feedback request. */
   | "reminder_day"
   | "reminder_hour"
-  | "feedback";
+  | "feedback"
+  /** A waitlist offer of a freed time (payload: wait, start, staff; no booking: id 0). */
+  | "waitlist_offer";
 
 /** How a row ended. */
 export type OutboxOutcome = "sent" | "blocked" | "rejected" | "expired" | "obsolete" | "failed";
@@ -45,11 +47,13 @@ export const PRIORITY: Record<OutboxKind, number> = {
   reminder_hour: 2,
   reminder_day: 2,
   feedback: 3,
+  waitlist_offer: 0,
 };
 
 /** A row to write. */
 export interface NewOutboxRow {
   kind: OutboxKind;
+  /** The booking the message is about; 0 for none (a waitlist offer). */
   bookingId: number;
   chatId: number;
   payload?: Record<string, unknown>;
@@ -73,7 +77,7 @@ export interface OutboxRow {
   outcome: OutboxOutcome | null;
 }
 
-const SELECT = `SELECT id, kind, booking_id AS bookingId, chat_id AS chatId, payload,
+const SELECT = `SELECT id, kind, coalesce(booking_id, 0) AS bookingId, chat_id AS chatId, payload,
   created_at AS createdAt, not_before AS notBefore, expires_at AS expiresAt,
   leased_until AS leasedUntil, attempts, done_at AS doneAt, outcome FROM outbox`;
 
@@ -90,7 +94,7 @@ export function enqueue(db: Db, rows: readonly NewOutboxRow[], now: number): num
          expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       r.kind,
-      r.bookingId,
+      r.bookingId || null,
       r.chatId,
       JSON.stringify(r.payload ?? {}),
       PRIORITY[r.kind],

@@ -22,6 +22,7 @@ import {
   surelyUndelivered,
 } from "./context.ts";
 import type { Delivery } from "./sender.ts";
+import { waitlistOf } from "./waitlist.ts";
 
 /** Telegram's limit is 4096 characters; stay clear of it. */
 const MAX_MESSAGE_CHARS = 3800;
@@ -101,6 +102,10 @@ export async function runAgenda(ctx: JobContext): Promise<JobResult> {
     }
     const { t, lang } = languageOf(ctx.deps, admin.userId);
     const parts = renderAgenda(bookings, today, t, lang, timeZone);
+    const waiting = waitlistOf(ctx).ofDay(key).length;
+    if (waiting > 0) {
+      parts[parts.length - 1] += `\n\n${t("waitlist.agenda_waiting", { n: waiting })}`;
+    }
     let delivered = 0;
     let delivery: Delivery<unknown> | undefined;
     for (const part of parts) {

@@ -25,6 +25,7 @@ import {
 import { listActiveStaff } from "../db/staff_repo.ts";
 import { getRules } from "../db/schedule_repo.ts";
 import { type Notice, type NoticeEnv, renderNotice } from "../ui/notices.ts";
+import { renderWaitlistOffer } from "../ui/waitlist_notice.ts";
 import type { Config } from "../config.ts";
 import type { BotDeps } from "../deps.ts";
 import { systemClock } from "../domain/clock.ts";
@@ -176,9 +177,11 @@ async function deliverRow(ctx: JobContext, row: OutboxRow, showStaff: boolean): 
   }
   let delivery: Delivery<unknown>;
   try {
+    const env = await noticeEnv(ctx, row.chatId, showStaff);
     const booking = getBooking(db, row.bookingId);
-    const notice = booking &&
-      renderNotice(row.kind, row.payload, booking, await noticeEnv(ctx, row.chatId, showStaff));
+    const notice = row.kind === "waitlist_offer"
+      ? renderWaitlistOffer(row.payload, env)
+      : booking && renderNotice(row.kind, row.payload, booking, env);
     if (!notice) {
       markDone(db, row.id, "obsolete", now);
       return "skipped";

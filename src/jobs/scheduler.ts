@@ -23,6 +23,7 @@ import {
 import { runFeedbackRequests } from "./feedback_requests.ts";
 import { runOutbox } from "./outbox.ts";
 import { runReminders } from "./reminders.ts";
+import { runWaitlist } from "./waitlist.ts";
 import type { Sleep } from "./sender.ts";
 
 export { createJobContext, type JobContext, type JobResult };
@@ -36,6 +37,7 @@ export const JOBS = {
   deposit_holds: runDepositHolds,
   reminders: runReminders,
   feedback: runFeedbackRequests,
+  waitlist: runWaitlist,
   outbox: runOutbox,
   agenda: runAgenda,
   cleanup: runCleanup,

@@ -33,6 +33,7 @@ export type BookingErrorCode =
   | "forbidden"
   | "too_late_to_change"
   | "not_active"
+  | "not_ended"
   | "name_length"
   | "name_chars"
   | "phone_format";
@@ -73,7 +74,8 @@ export interface Candidate {
 export type StaffChoice = number | "any";
 
 /** What a calendar cell shows about a day. */
-export type CalendarDay = "past" | "unavailable" | "free";
+/** "full": open, but every time is taken (its waitlist can be joined). */
+export type CalendarDay = "past" | "unavailable" | "full" | "free";
 
 /** Free slots, calendars and rules of one database, clock and time zone. */
 export class BookingCalendar {
@@ -243,7 +245,7 @@ export class BookingCalendar {
     });
   }
 
-  /** For every day of a month: past, unavailable (closed, full, off, beyond horizon) or free. */
+  /** For every day of a month: past, unavailable (closed, off, beyond horizon), full or free. */
   monthCalendar(
     serviceId: number,
     choice: StaffChoice,
@@ -276,6 +278,7 @@ export class BookingCalendar {
             state = "free";
             break;
           }
+          if (s === "open") state = "full";
         }
         result.set(date.toString(), state);
       }

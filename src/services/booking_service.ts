@@ -320,6 +320,13 @@ export class BookingService extends BookingCalendar {
     }
   }
 
+  /** Marks that the client didn't come: only once the visit has ended (admins' one press). */
+  markNoShow(bookingId: number, actor: Actor): Booking {
+    const ended = (getBooking(this.db, bookingId)?.end ?? 0) <= this.clock.now();
+    if (!ended) throw new BookingError("not_ended");
+    return this.setStatus(bookingId, actor, "no_show");
+  }
+
   /**
    * Brings a soft-deleted booking back (admins) as it was. One still to come and active must
    * fit the rules again; the overlap trigger refuses an active one whose time is taken now.

@@ -48,6 +48,8 @@ export interface PeriodStats {
   deleted: number;
   cancelledPercent?: number;
   completedPercent?: number;
+  /** No-shows among the visits that were due (completed and no-show). */
+  noShowPercent?: number;
   /** Total bookings of the previous period of the same kind, and the change to this one. */
   previousTotal: number;
   /** Whether there is a previous period to compare with (not for all time). */
@@ -159,6 +161,7 @@ export function periodStats(db: Db, timeZone: string, period: Period): PeriodSta
       deleted: countDeleted(db, from, to),
       cancelledPercent: percentOf(counts.cancelled, total),
       completedPercent: percentOf(counts.completed, total),
+      noShowPercent: percentOf(counts.no_show, counts.completed + counts.no_show),
       previousTotal,
       compared,
       change: changeVersus(total, previousTotal),

@@ -101,6 +101,12 @@ export const cb = {
   profile: codec("pf", { field: z.enum(["show", "name", "phone"]) }),
   /** Skip the feedback comment. */
   skipComment: codec("fs", { id: int }),
+  /** Client: join the waitlist of the day on screen, with a part of the day. */
+  waitJoin: codec("wj", { part: z.enum(["any", "morning", "afternoon", "evening", "ask"]) }),
+  /** Client: take the time a waitlist offer holds. */
+  waitClaim: codec("wc", { id: int }),
+  /** Client: leave the waitlist of one day. */
+  waitLeave: codec("wl", { id: int }),
   /** Admin: open a section of the admin menu. */
   adminSection: codec("ad", { section: word }),
   /** The admin card of one booking (bookings section; owner notices link to it). */

@@ -19,6 +19,7 @@ import feedback from "../../locales/ru/feedback.json" with { type: "json" };
 import jobs from "../../locales/ru/jobs.json" with { type: "json" };
 import my from "../../locales/ru/my.json" with { type: "json" };
 import ops from "../../locales/ru/ops.json" with { type: "json" };
+import waitlist from "../../locales/ru/waitlist.json" with { type: "json" };
 
 /** The keys of each namespace, without the namespace. */
 export interface Namespaces {
@@ -39,6 +40,7 @@ export interface Namespaces {
   jobs: keyof typeof jobs;
   my: keyof typeof my;
   ops: keyof typeof ops;
+  waitlist: keyof typeof waitlist;
 }
 
 /** A namespace of the catalogs ("admin_services", "booking", ...). */

@@ -295,6 +295,8 @@ const RENDER: Record<OutboxKind, Render> = {
   ...TO_ADMINS,
   reminder_day: reminder("day"),
   reminder_hour: reminder("hour"),
+  // Belongs to no booking: rendered by src/ui/waitlist_notice.ts.
+  waitlist_offer: () => undefined,
   feedback: (b, env) =>
     b.status === "completed" && b.deletedAt === null
       ? {

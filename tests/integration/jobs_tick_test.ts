@@ -31,6 +31,7 @@ import { ScheduleService } from "../../src/services/schedule_service.ts";
 import { FunnelService } from "../../src/services/funnel.ts";
 import { ProfileService } from "../../src/services/profile_service.ts";
 import { ClientNotesService } from "../../src/services/client_notes.ts";
+import { WaitlistService } from "../../src/services/waitlist.ts";
 import { AdminBookingsService } from "../../src/services/admin_bookings.ts";
 import { FeedbackService } from "../../src/services/feedback.ts";
 import { UsersService } from "../../src/services/users.ts";
@@ -636,6 +637,13 @@ Deno.test("jobs: startJobs catches up at once, never overlaps ticks, stops clean
         users: new UsersService(f.db, f.clock),
         profile: new ProfileService(f.db, f.clock),
         clientNotes: new ClientNotesService(f.db, f.clock),
+        waitlist: new WaitlistService(
+          f.db,
+          f.clock,
+          new BookingService(f.db, f.clock, "Europe/Moscow"),
+          "Europe/Moscow",
+          15,
+        ),
       },
       kv,
     };

@@ -51,7 +51,9 @@ export function calendarRows(
   const todayIso = view.today.toString();
   for (const [iso, state] of days) {
     const label = dayLabel(Number(iso.slice(8)), state, iso === todayIso);
-    row.push(button(label, state === "free" ? cb.day.pack({ date: iso }) : NOOP));
+    // A full day opens too: its slot screen offers the waitlist.
+    const opens = state === "free" || state === "full";
+    row.push(button(label, opens ? cb.day.pack({ date: iso }) : NOOP));
     if (row.length === 7) {
       rows.push(row);
       row = [];

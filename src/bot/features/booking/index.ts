@@ -24,9 +24,11 @@ import {
 import { mastersOfService } from "./masters.ts";
 import { depositPayments } from "./payments.ts";
 import { showSlots } from "./slots.ts";
+import { waitlistButtons } from "./waitlist.ts";
 
 /** The client's booking dialog. */
 export const bookingFeature = new Composer<BotContext>();
+bookingFeature.use(waitlistButtons);
 const live = bookingFeature.filter((ctx) => !isStaleDialogButton(ctx));
 bookingFeature.use(depositPayments);
 

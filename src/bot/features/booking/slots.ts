@@ -7,6 +7,11 @@ import { initialSession } from "../../session.ts";
 import { backCancelRow, button, type Buttons, dayName, menuRow, show } from "../../ui.ts";
 import { showServices, staffChoice } from "./flow.ts";
 
+/** The row under a full day: join its waitlist (src/bot/features/booking/waitlist.ts). */
+function joinRow(ctx: BotContext) {
+  return [button(ctx.t("waitlist.btn_join"), cb.waitJoin.pack({ part: "ask" }))];
+}
+
 /** Shows the free times of `date` (with an optional notice above, e.g. "just taken"). */
 export async function showSlots(ctx: BotContext, date: Temporal.PlainDate, notice?: string) {
   const draft = ctx.session.draft;
@@ -31,7 +36,9 @@ export async function showSlots(ctx: BotContext, date: Temporal.PlainDate, notic
   const header = notice ? `${notice}\n\n` : "";
   const day = dayName(ctx, date);
   if (slots.length === 0) {
+    const rows = draft.rescheduleId ? [] : [joinRow(ctx)];
     await show(ctx, header + ctx.t("booking.no_slots", { date: day }), [
+      ...rows,
       backCancelRow(ctx, "date"),
     ]);
     return;

@@ -1,5 +1,6 @@
 /** The screens of "my bookings": the list and one booking with what the client may do. */
 import { type Booking, listUserBookings } from "../../../db/bookings_repo.ts";
+import { getService } from "../../../db/services_repo.ts";
 import { cb } from "../../../ui/callback_data.ts";
 import { formatTime, statusIcon } from "../../../ui/format.ts";
 import type { Translate } from "../../../ui/i18n.ts";
@@ -44,6 +45,7 @@ export async function showMyBookings(
       ? button(ctx.t("my.show_past"), cb.myList.pack({ kind: "past", page: 0 }))
       : button(ctx.t("my.show_upcoming"), cb.myList.pack({ kind: "up", page: 0 })),
   ]);
+  const waits = kind === "up" ? waitLines(ctx, buttons) : "";
   buttons.push([button(ctx.t("common.menu_book"), cb.menu.pack({ item: "book" }))], menuRow(ctx));
   const title = ctx.t(kind === "up" ? "my.title_upcoming" : "my.title_past", { total });
   const empty = total === 0
@@ -52,7 +54,22 @@ export async function showMyBookings(
   const pageInfo = total > PAGE_SIZE
     ? `\n${ctx.t("my.page", { page: page + 1, pages: Math.ceil(total / PAGE_SIZE) })}`
     : "";
-  await show(ctx, (notice ? `${notice}\n\n` : "") + title + pageInfo + empty, buttons);
+  await show(ctx, (notice ? `${notice}\n\n` : "") + title + pageInfo + empty + waits, buttons);
+}
+
+/** The client's waitlist under their bookings, with a button to leave each day's wait. */
+function waitLines(ctx: BotContext, buttons: Buttons): string {
+  const waits = ctx.deps.services.waitlist.mine(ctx.from!.id);
+  if (waits.length === 0) return "";
+  const lines = waits.map((w) => {
+    const date = dayName(ctx, Temporal.PlainDate.from(w.day));
+    const service = getService(ctx.deps.db, w.serviceId)?.name ?? "";
+    buttons.push([
+      button(ctx.t("waitlist.btn_leave_day", { date }), cb.waitLeave.pack({ id: w.id })),
+    ]);
+    return ctx.t("waitlist.my_line", { date, service, part: ctx.t(`waitlist.part_${w.part}`) });
+  });
+  return `\n\n${ctx.t("waitlist.my_title")}\n${lines.join("\n")}`;
 }
 
 /**

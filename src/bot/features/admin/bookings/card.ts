@@ -17,6 +17,7 @@ import { acCb } from "../clients/codecs.ts";
 import { tellClientCancelled } from "./client_notice.ts";
 import { showDay } from "./lists.ts";
 import { actor, backToBookingsRow, loadBooking, tz } from "./screen.ts";
+import { mayMarkNoShow } from "./views.ts";
 
 function clientLink(ctx: BotContext, b: Booking): string {
   const user = getUser(ctx.deps.db, b.userId);
@@ -57,6 +58,10 @@ function editRows(ctx: BotContext, b: Booking): Buttons {
     if (staffVisibleToClients(ctx.deps.db)) rows.push([edit("staff")]);
   }
   rows.push([edit("name"), edit("phone"), edit("status")]);
+  if (mayMarkNoShow(b, ctx.deps.clock.now())) {
+    const noShow = abCb.setStatus.pack({ id: b.id, st: "no_show" });
+    rows.push([button(t("admin_bookings.btn_no_show"), noShow)]);
+  }
   const last = [];
   if (b.status === "active") {
     last.push(button(t("admin_bookings.btn_cancel"), abCb.cancelAsk.pack({ id: b.id })));

@@ -134,7 +134,13 @@ onButton(adminBookings, abCb.setStaff, "admin", async (ctx, { id, staff }) => {
   );
 });
 onButton(adminBookings, abCb.setStatus, "admin", async (ctx, { id, st }) => {
-  await applyChange(ctx, id, () => ctx.deps.bookings.setStatus(id, actor(ctx), st));
+  const engine = ctx.deps.bookings;
+  await applyChange(
+    ctx,
+    id,
+    () =>
+      st === "no_show" ? engine.markNoShow(id, actor(ctx)) : engine.setStatus(id, actor(ctx), st),
+  );
 });
 
 // --- cancel, delete, group cancel, export -----------------------------------------------

@@ -15,9 +15,10 @@ import {
   samePeriod,
 } from "../../../../domain/period_presets.ts";
 import { dayBounds } from "../../../../domain/time.ts";
-import { formatDate } from "../../../../ui/format.ts";
+import { formatDate, personName } from "../../../../ui/format.ts";
 import { escapeHtml } from "../../../../ui/i18n.ts";
 import { paginate } from "../../../../ui/paging.ts";
+import { getService } from "../../../../db/services_repo.ts";
 import type { BotContext } from "../../../context.ts";
 import { button, type Buttons, show } from "../../../ui.ts";
 import { hasRole } from "../access_control.ts";
@@ -83,9 +84,24 @@ export async function showDay(
     style: listStyle(ctx, false),
     empty: ctx.t("admin_bookings.day_empty"),
     pack: (n) => abCb.day.pack({ date: iso, page: n }),
+    noShowBefore: hasRole(ctx, "admin") ? ctx.deps.clock.now() : undefined,
   }, ctx.t);
   rows.push(...dayRows(ctx, date, total, active));
-  await show(ctx, withNotice(notice, text), rows);
+  await show(ctx, withNotice(notice, text + waitlistOfDay(ctx, iso)), rows);
+}
+
+/** Who waits for a time to free up on a day, in the order they joined (empty when nobody). */
+function waitlistOfDay(ctx: BotContext, day: string): string {
+  const waits = ctx.deps.services.waitlist.ofDay(day);
+  if (waits.length === 0) return "";
+  const lines = waits.map((w) =>
+    ctx.t("waitlist.admin_line", {
+      name: personName(getUser(ctx.deps.db, w.userId)) || String(w.userId),
+      service: getService(ctx.deps.db, w.serviceId)?.name ?? "",
+      part: ctx.t(`waitlist.part_${w.part}`),
+    })
+  );
+  return `\n\n${ctx.t("waitlist.admin_day", { n: waits.length })}\n${lines.join("\n")}`;
 }
 
 /** Below a day's list: other days, a date, cancelling the day, its export, the way back. */

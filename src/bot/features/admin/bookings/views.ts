@@ -96,6 +96,14 @@ export interface BookingPage {
   pack: (page: number) => string;
   /** Leave out "Page 2 of 5" (the search does not count its results). */
   noPageInfo?: boolean;
+  /** Admins' day agenda: visits ended before this instant get "⚪️ Didn't come" beside them. */
+  noShowBefore?: number;
+}
+
+/** Whether a visit has ended unmarked (active or completed) before `now`: a no-show can be set. */
+export function mayMarkNoShow(b: Booking, now: number): boolean {
+  return b.deletedAt === null && (b.status === "active" || b.status === "completed") &&
+    b.end <= now;
 }
 
 /** The text and the rows (a button per booking, then the pager) of a page of bookings. */
@@ -104,7 +112,14 @@ export function bookingPage(m: BookingPage, t: Translate): { text: string; rows:
   const body = m.bookings.length
     ? m.bookings.map((b) => bookingLine(b, t, m.style)).join("\n")
     : m.empty;
-  const rows: Buttons = m.bookings.map((b) => bookingButton(b, m.style));
+  const rows: Buttons = m.bookings.map((b) => {
+    const row = bookingButton(b, m.style);
+    if (m.noShowBefore !== undefined && mayMarkNoShow(b, m.noShowBefore)) {
+      const data = abCb.setStatus.pack({ id: b.id, st: "no_show" });
+      row.push(button(t("admin_bookings.btn_no_show"), data));
+    }
+    return row;
+  });
   const pager = listPager(t, m.page, m.pack);
   if (pager.length) rows.push(pager);
   return { text: `${m.title}${info ? `\n${info}` : ""}\n\n${body}`, rows };

@@ -77,6 +77,7 @@ function headLines(sp: Speech, s: PeriodStats, funnel: FunnelCounts): string[] {
     t("stats_completed", { n: s.counts.completed }),
     t("stats_cancelled", { n: s.counts.cancelled }),
     t("stats_no_show", { n: s.counts.no_show }),
+    t("stats_no_show_rate", { percent: percentText(s.noShowPercent) }),
     t("stats_deleted", { n: s.deleted }),
     t("stats_percents", {
       cancelled: percentText(s.cancelledPercent),
