@@ -18,6 +18,7 @@ import { FunnelService } from "./services/funnel.ts";
 import { FeedbackService } from "./services/feedback.ts";
 import { UsersService } from "./services/users.ts";
 import { ProfileService } from "./services/profile_service.ts";
+import { MasterService } from "./services/masters.ts";
 import {
   ensureHealthyDatabase,
   type HealthyDatabaseResult,
@@ -235,6 +236,7 @@ function buildDeps(
       feedback: new FeedbackService(db, clock),
       users: new UsersService(db, clock),
       profile: new ProfileService(db, clock),
+      masters: new MasterService(db, clock, bookings),
     },
     catalogs: loadCatalogs(),
     businessLanguage: config.businessLanguage,

@@ -6,6 +6,7 @@ import type { BookingService } from "./services/booking_service.ts";
 import type { CatalogService } from "./services/catalog_service.ts";
 import type { ScheduleService } from "./services/schedule_service.ts";
 import type { FunnelService } from "./services/funnel.ts";
+import type { MasterService } from "./services/masters.ts";
 import type { ProfileService } from "./services/profile_service.ts";
 import type { Logger } from "./ops/log.ts";
 import type { LiveBackups } from "./ops/live_restore.ts";
@@ -29,6 +30,8 @@ export interface Services {
   funnel: FunnelService;
   /** The salon's profile and the first-run setup. */
   profile: ProfileService;
+  /** Masters in Telegram: invites, links, a master's own bookings. */
+  masters: MasterService;
 }
 
 /** The outbox's sender as the bot sees it. */

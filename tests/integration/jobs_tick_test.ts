@@ -32,6 +32,7 @@ import { ProfileService } from "../../src/services/profile_service.ts";
 import { AdminBookingsService } from "../../src/services/admin_bookings.ts";
 import { FeedbackService } from "../../src/services/feedback.ts";
 import { UsersService } from "../../src/services/users.ts";
+import { MasterService } from "../../src/services/masters.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -627,6 +628,11 @@ Deno.test("jobs: startJobs catches up at once, never overlaps ticks, stops clean
         feedback: new FeedbackService(f.db, f.clock),
         users: new UsersService(f.db, f.clock),
         profile: new ProfileService(f.db, f.clock),
+        masters: new MasterService(
+          f.db,
+          f.clock,
+          new BookingService(f.db, f.clock, "Europe/Moscow"),
+        ),
       },
       kv,
     };

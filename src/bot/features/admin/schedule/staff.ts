@@ -36,11 +36,15 @@ import {
 export const adminStaff = new Composer<BotContext>();
 
 function staffEnv(ctx: BotContext): StaffEnv {
-  return { t: ctx.t, canEdit: hasRole(ctx, "admin") };
+  return { t: ctx.t, canEdit: hasRole(ctx, "admin"), canInvite: hasRole(ctx, "owner") };
 }
 
 function masterRow(ctx: BotContext, staff: Staff): MasterRow {
-  return { staff, future: ctx.deps.services.catalog.futureBookingsOfMaster(staff.id).length };
+  return {
+    staff,
+    future: ctx.deps.services.catalog.futureBookingsOfMaster(staff.id).length,
+    account: ctx.deps.services.masters.accountOf(staff.id),
+  };
 }
 
 /** Shows the list of masters. */
@@ -149,5 +153,25 @@ onButton(adminStaff, staffCb.active, "admin", async (ctx, { id, on, ok }) => {
     await showStaffCard(ctx, id, errorText(ctx.t, error));
   }
 }, refuseActivity);
+
+const staffExists = (ctx: BotContext, { id }: { id: number }) =>
+  getStaff(ctx.deps.db, id) ? undefined : outdated(ctx);
+
+// A new one-time link for the master; the owner forwards it (older links still work once).
+onButton(adminStaff, staffCb.invite, "owner", async (ctx, { id }) => {
+  const token = ctx.deps.services.masters.invite(id, ctx.from!.id);
+  const link = `https://t.me/${ctx.me.username}?start=staff_${token}`;
+  ctx.deps.logger.info("Master invited", { staffId: id, by: ctx.from!.id });
+  const name = getStaff(ctx.deps.db, id)!.name;
+  await ctx.reply(ctx.t("master.invite_text", { name, link }), {
+    link_preview_options: { is_disabled: true },
+  });
+}, staffExists);
+
+onButton(adminStaff, staffCb.unlink, "owner", async (ctx, { id }) => {
+  const changed = ctx.deps.services.masters.unlink(id, ctx.from!.id);
+  if (changed) ctx.deps.logger.info("Master unlinked", { staffId: id, by: ctx.from!.id });
+  await showStaffCard(ctx, id, changed ? ctx.t("master.unlinked") : "");
+}, staffExists);
 
 adminStaff.use(staffServices);

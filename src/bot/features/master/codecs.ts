@@ -1,0 +1,18 @@
+/** The buttons of a master's own screens ("w…": work). */
+import { z } from "zod";
+import { codec, int } from "../../../ui/callback_data.ts";
+
+/** How many days ahead a master sees besides today. */
+export const DAYS_AHEAD = 7;
+
+/** Buttons of the "My day" screens. */
+export const masterCb = {
+  /** The master's bookings on day `d` (0 = today … DAYS_AHEAD). */
+  day: codec("wd", { d: z.coerce.number().int().min(0).max(DAYS_AHEAD) }),
+  /** One of the master's bookings. */
+  booking: codec("wb", { id: int }),
+  /** Mark booking `id`: s "done" (came, done) or "no_show" (didn't come). */
+  mark: codec("wm", { id: int, s: z.enum(["done", "no_show"]) }),
+  /** Cancel booking `id` (asks for the reason). */
+  cancel: codec("wc", { id: int }),
+} as const;

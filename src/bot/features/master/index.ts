@@ -1,0 +1,175 @@
+/**
+ * A master's own side of the bot ("🗓 My day"): today and the next days of their own bookings,
+ * a booking's card with done / didn't come / cancel with a reason. Every press reads who the
+ * sender is from the database and checks the booking is theirs (a forged button changes
+ * nothing); the changes go through the booking engine, which tells the client as for admins.
+ */
+import { Composer } from "grammy";
+import { dayBounds, localDate } from "../../../domain/time.ts";
+import type { CallbackCodec } from "../../../ui/callback_data.ts";
+import { BookingError } from "../../../services/booking_service.ts";
+import { InviteError, type MasterIdentity } from "../../../services/masters.ts";
+import type { BotContext } from "../../context.ts";
+import { showMainMenu } from "../../menu.ts";
+import { initialSession } from "../../session.ts";
+import { ack, button, show } from "../../ui.ts";
+import { cb } from "../../../ui/callback_data.ts";
+import { DAYS_AHEAD, masterCb } from "./codecs.ts";
+import { bookingView, dayView, type MasterEnv } from "./views.ts";
+
+/** The composer of the masters' own screens. */
+export const masterFeature = new Composer<BotContext>();
+
+function env(ctx: BotContext): MasterEnv {
+  return { t: ctx.t, lang: ctx.lang, timeZone: ctx.config.timeZone };
+}
+
+/** The master the sender is, read now; undefined for everyone else. */
+export function currentMaster(ctx: BotContext): MasterIdentity | undefined {
+  return ctx.from ? ctx.deps.services.masters.whoIs(ctx.from.id) : undefined;
+}
+
+/** Registers a master's button: refused (and logged) unless the sender is a linked master. */
+function onMaster<T extends Record<string, unknown>>(
+  codec: CallbackCodec<T>,
+  handler: (ctx: BotContext, me: MasterIdentity, data: T) => Promise<void>,
+): void {
+  masterFeature.callbackQuery(codec.filter, async (ctx) => {
+    const me = currentMaster(ctx);
+    if (!me) {
+      ctx.deps.logger.warning("Refused master action", {
+        userId: ctx.from.id,
+        data: ctx.callbackQuery.data,
+      });
+      return ack(ctx, ctx.t("master.not_master"), true);
+    }
+    const data = codec.unpack(ctx.callbackQuery.data);
+    if (!data) return ack(ctx, ctx.t("common.button_outdated"));
+    await handler(ctx, me, data);
+  });
+}
+
+/** Shows the master's bookings `offset` days from today. */
+export async function showMyDay(
+  ctx: BotContext,
+  me: MasterIdentity,
+  offset = 0,
+  notice = "",
+): Promise<void> {
+  const date = ctx.deps.bookings.today().add({ days: offset });
+  const [from, to] = dayBounds(date, ctx.config.timeZone);
+  const bookings = ctx.deps.services.masters.agenda(ctx.from!.id, from, to);
+  const screen = dayView(me, { date, offset, bookings }, notice, env(ctx));
+  await show(ctx, screen.text, screen.buttons, { fresh: !ctx.callbackQuery });
+}
+
+/** The day of a booking as an offset from today, within what the day screen shows. */
+function offsetOf(ctx: BotContext, start: number): number {
+  const days = ctx.deps.bookings.today()
+    .until(localDate(start, ctx.config.timeZone), { largestUnit: "days" }).days;
+  return Math.min(Math.max(days, 0), DAYS_AHEAD);
+}
+
+/**
+ * Runs `act` on the sender's own booking; a booking of someone else (or gone) is refused with
+ * an alert and changes nothing, one already closed likewise.
+ */
+async function onOwnBooking(
+  ctx: BotContext,
+  act: () => Promise<void>,
+): Promise<void> {
+  try {
+    await act();
+  } catch (error) {
+    if (!(error instanceof BookingError)) throw error;
+    if (error.code === "forbidden" || error.code === "not_found") {
+      ctx.deps.logger.warning("Refused master action on another booking", {
+        userId: ctx.from?.id,
+        data: ctx.callbackQuery?.data,
+      });
+      return ack(ctx, ctx.t("master.not_yours"), true);
+    }
+    if (error.code === "not_active") return ack(ctx, ctx.t("master.not_active"), true);
+    throw error;
+  }
+}
+
+onMaster(masterCb.day, async (ctx, me, { d }) => {
+  await ack(ctx);
+  await showMyDay(ctx, me, d);
+});
+
+onMaster(masterCb.booking, (ctx, _me, { id }) =>
+  onOwnBooking(ctx, async () => {
+    const booking = ctx.deps.services.masters.ownBooking(ctx.from!.id, id);
+    await ack(ctx);
+    const screen = bookingView(booking, offsetOf(ctx, booking.start), "", env(ctx));
+    await show(ctx, screen.text, screen.buttons);
+  }));
+
+onMaster(masterCb.mark, (ctx, _me, { id, s }) =>
+  onOwnBooking(ctx, async () => {
+    const status = s === "done" ? "completed" : "no_show";
+    const booking = ctx.deps.services.masters.mark(ctx.from!.id, id, status);
+    ctx.deps.outbox?.kick();
+    await ack(ctx);
+    const notice = ctx.t(s === "done" ? "master.marked_done" : "master.marked_no_show");
+    const screen = bookingView(booking, offsetOf(ctx, booking.start), notice, env(ctx));
+    await show(ctx, screen.text, screen.buttons);
+  }));
+
+onMaster(masterCb.cancel, (ctx, _me, { id }) =>
+  onOwnBooking(ctx, async () => {
+    const booking = ctx.deps.services.masters.ownBooking(ctx.from!.id, id);
+    if (booking.status !== "active") throw new BookingError("not_active");
+    await ack(ctx);
+    ctx.session.step = "master_reason";
+    ctx.session.masterBookingId = id;
+    await show(ctx, ctx.t("master.ask_reason"), [
+      [
+        button(ctx.t("common.back_button"), masterCb.booking.pack({ id })),
+        button(ctx.t("common.cancel_button"), cb.cancelDialog.pack({})),
+      ],
+    ]);
+  }));
+
+// The reason of a cancel: the booking is cancelled if it is still the sender's and active.
+masterFeature.on("message:text", async (ctx, next) => {
+  if (ctx.session.step !== "master_reason") return next();
+  const id = ctx.session.masterBookingId ?? 0;
+  ctx.session.step = "idle";
+  ctx.session.masterBookingId = undefined;
+  const me = currentMaster(ctx);
+  if (!me) return ctx.reply(ctx.t("master.not_master")).then(() => {});
+  try {
+    const reason = ctx.message.text.trim().slice(0, 300);
+    const booking = ctx.deps.services.masters.cancel(ctx.from.id, id, reason);
+    const notice = ctx.t("master.cancelled");
+    const screen = bookingView(booking, offsetOf(ctx, booking.start), notice, env(ctx));
+    await show(ctx, screen.text, screen.buttons);
+  } catch (error) {
+    if (!(error instanceof BookingError)) throw error;
+    const key = error.code === "not_active" ? "master.not_active" : "master.not_yours";
+    await ctx.reply(ctx.t(key));
+  }
+});
+
+/** `/start staff_<token>`: links the sender's account to the invited master, once. */
+masterFeature.command("start", async (ctx, next) => {
+  const invite = /^staff_([A-Za-z0-9_-]{8,48})$/.exec(ctx.match.trim());
+  if (!invite) return next();
+  ctx.session = initialSession();
+  await redeemInvite(ctx, invite[1]);
+});
+
+async function redeemInvite(ctx: BotContext, token: string): Promise<void> {
+  try {
+    const me = ctx.deps.services.masters.redeem(token, ctx.from!.id);
+    ctx.deps.logger.info("Master linked", { staffId: me.id, userId: ctx.from!.id });
+    await showMainMenu(ctx, { notice: ctx.t("master.linked", { name: me.name }) });
+  } catch (error) {
+    if (!(error instanceof InviteError)) throw error;
+    ctx.deps.logger.warning("Invite refused", { userId: ctx.from?.id, reason: error.code });
+    await showMainMenu(ctx, { notice: ctx.t(`master.invite_${error.code}`) });
+  }
+}
