@@ -3,7 +3,7 @@ import { businessProfile } from "../db/profile_repo.ts";
 import { cb } from "../ui/callback_data.ts";
 import { withSalon } from "../ui/profile.ts";
 import type { BotContext } from "./context.ts";
-import { masterCb } from "./features/master/codecs.ts";
+import { masterCb } from "../ui/master_callbacks.ts";
 import { button, type Buttons, show } from "./ui.ts";
 
 /** The main menu buttons (with Admin for admins). */

@@ -199,3 +199,55 @@ Deno.test("e2e masters in Telegram: only owners invite and unlink", async () => 
     await t.close();
   }
 });
+
+Deno.test("e2e masters in Telegram: a master is told of each new, moved and cancelled booking of theirs", async () => {
+  const t = await startTestBot({ adminIds: [OWNER], owedMessages: true });
+  try {
+    const db = t.running.deps.db;
+    const masters = t.running.deps.services.masters;
+    const olga = t.running.deps.services.catalog.addMaster("Ольга", OWNER);
+    const other = listAllStaff(db).find((s) => s.id !== olga.id)!;
+    masters.redeem(masters.invite(olga.id, OWNER), OLGA_TG);
+    const master = t.fake.user(OLGA_TG, { first_name: "Ольга", language_code: "ru" });
+    const said = () => master.messages().map((m) => m.text ?? "");
+
+    const b = bookings(t, olga.id, other.id);
+    await t.idle();
+    const news = said().filter((x) => x.includes("Новая запись к вам"));
+    assert.equal(news.length, 3, "one notice per booking of hers, none for the other master's");
+    assert.ok(news.some((x) => /Haircut, вт, 1 декабря 2026 г\. 12:00\n👤 Анна Петрова/.test(x)));
+
+    const engine = t.running.deps.bookings;
+    engine.rescheduleBooking(b.olgaLate.id, { userId: OWNER, isAdmin: true }, {
+      start: TODAY_NOON + 4 * HOUR,
+    });
+    engine.cancelBooking(b.olgaTomorrow.id, { userId: OWNER, isAdmin: true });
+    engine.cancelBooking(b.otherNoon.id, { userId: OWNER, isAdmin: true });
+    await t.idle();
+    const moved = said().find((x) => x.includes("Запись перенесена"));
+    assert.match(moved ?? "", /Борис Иванов\nБыло: .*15:00\nСтало: .*16:00/);
+    const gone = said().filter((x) => x.includes("Запись отменена"));
+    assert.equal(gone.length, 1);
+    assert.match(gone[0], /Вера Смирнова/);
+
+    // The notice's button opens the booking in her day.
+    await press(master, (x) => x.text === "📋 Открыть запись" && x.data === `wb:${b.olgaNoon.id}`);
+    const card = master.messages().find((m) => /Анна Петрова\n📞 \+79161234567/.test(m.text ?? ""));
+    assert.ok(card, "the booking's card is shown");
+    assert.ok(
+      (card.reply_markup?.inline_keyboard ?? []).flat().some((x) =>
+        x?.text === "✅ Пришёл/выполнено"
+      ),
+    );
+
+    // Her own change is not announced to her.
+    const before = said().length;
+    masters.mark(OLGA_TG, b.olgaNoon.id, "completed");
+    masters.cancel(OLGA_TG, b.olgaLate.id, "Заболела");
+    await t.idle();
+    assert.equal(said().length, before);
+    assertNoErrors(t);
+  } finally {
+    await t.close();
+  }
+});

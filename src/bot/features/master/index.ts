@@ -14,7 +14,7 @@ import { showMainMenu } from "../../menu.ts";
 import { initialSession } from "../../session.ts";
 import { ack, button, show } from "../../ui.ts";
 import { cb } from "../../../ui/callback_data.ts";
-import { DAYS_AHEAD, masterCb } from "./codecs.ts";
+import { DAYS_AHEAD, masterCb } from "../../../ui/master_callbacks.ts";
 import { bookingView, dayView, type MasterEnv } from "./views.ts";
 
 /** The composer of the masters' own screens. */

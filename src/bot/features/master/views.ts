@@ -4,7 +4,7 @@ import { button, type Buttons, type Screen } from "../../../ui/buttons.ts";
 import { cb } from "../../../ui/callback_data.ts";
 import { formatDate, formatTime, formatWhen, statusIcon } from "../../../ui/format.ts";
 import type { Lang, Translate } from "../../../ui/i18n.ts";
-import { DAYS_AHEAD, masterCb } from "./codecs.ts";
+import { DAYS_AHEAD, masterCb } from "../../../ui/master_callbacks.ts";
 
 /** What the master's screens need besides their data. */
 export interface MasterEnv {

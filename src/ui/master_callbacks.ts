@@ -1,6 +1,6 @@
 /** The buttons of a master's own screens ("w…": work). */
 import { z } from "zod";
-import { codec, int } from "../../../ui/callback_data.ts";
+import { codec, int } from "./callback_data.ts";
 
 /** How many days ahead a master sees besides today. */
 export const DAYS_AHEAD = 7;
