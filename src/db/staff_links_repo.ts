@@ -59,3 +59,12 @@ export function staffOfUser(db: Db, userId: number): { id: number; name: string 
   ).get(userId);
   return row ? { id: Number(row.id), name: String(row.name) } : undefined;
 }
+
+/** Every (not deleted, active) master linked to a Telegram account. */
+export function listLinkedStaff(db: Db): { staffId: number; userId: number }[] {
+  return stmt(
+    db,
+    `SELECT id AS staffId, user_id AS userId FROM staff
+     WHERE user_id IS NOT NULL AND deleted_at IS NULL AND is_active = 1 ORDER BY id`,
+  ).all().map((r) => ({ staffId: Number(r.staffId), userId: Number(r.userId) }));
+}
