@@ -163,6 +163,24 @@ export class MasterService {
     });
   }
 
+  /** The master's free starts on `date` for their own booking `bookingId` (it does not count). */
+  freeStarts(userId: number, bookingId: number, date: Temporal.PlainDate): number[] {
+    const booking = this.ownBooking(userId, bookingId);
+    return this.bookings.freeSlots(booking.serviceId, booking.staffId, date, booking.id)
+      .map((s) => s.start);
+  }
+
+  /** Moves the master's own booking to `start`, keeping it theirs (the client is told). */
+  move(userId: number, bookingId: number, start: number): Booking {
+    return writeTransaction(this.db, () => {
+      const booking = this.ownBooking(userId, bookingId);
+      return this.bookings.rescheduleBooking(bookingId, { userId, isAdmin: true }, {
+        start,
+        staff: booking.staffId,
+      });
+    });
+  }
+
   /** Cancels the master's own booking with a reason (the client is told, as for admins). */
   cancel(userId: number, bookingId: number, reason: string): Booking {
     return writeTransaction(this.db, () => {

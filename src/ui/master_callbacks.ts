@@ -13,6 +13,10 @@ export const masterCb = {
   booking: codec("wb", { id: int }),
   /** Mark booking `id`: s "done" (came, done) or "no_show" (didn't come). */
   mark: codec("wm", { id: int, s: z.enum(["done", "no_show"]) }),
+  /** Free times of the master on day `d` (offset from today) to move booking `id` to. */
+  moveDay: codec("wr", { id: int, d: z.coerce.number().int().min(0).max(DAYS_AHEAD) }),
+  /** Move booking `id` to `start` (epoch ms). */
+  moveTo: codec("wt", { id: int, start: int }),
   /** Cancel booking `id` (asks for the reason). */
   cancel: codec("wc", { id: int }),
 } as const;

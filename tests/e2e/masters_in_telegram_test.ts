@@ -136,20 +136,35 @@ Deno.test("e2e masters in Telegram: invite once, my day, done and didn't come, f
     assert.deepEqual([marks.actorId, marks.newValue], [OLGA_TG, "no_show"]);
 
     // Forged presses on the other master's booking change nothing.
-    for (
-      const data of [`wb:${b.otherNoon.id}`, `wm:${b.otherNoon.id}:done`, `wc:${b.otherNoon.id}`]
-    ) {
+    const forged = [
+      `wb:${b.otherNoon.id}`,
+      `wm:${b.otherNoon.id}:done`,
+      `wc:${b.otherNoon.id}`,
+      `wr:${b.otherNoon.id}:0`,
+      `wt:${b.otherNoon.id}:${TODAY_NOON + 5 * HOUR}`,
+    ];
+    for (const data of forged) {
       master.pressData(data);
       assert.match(String((await master.waitForCallbackAnswer()).text), /не ваша запись/);
     }
     master.pressData(`wm:${b.otherNoon.id}:no_show`);
     assert.match(String((await master.waitForCallbackAnswer()).text), /не ваша запись/);
     assert.equal(getBooking(db, b.otherNoon.id)!.status, "active");
+    assert.equal(getBooking(db, b.otherNoon.id)!.start, TODAY_NOON);
 
     // Cancel with a reason: the booking is cancelled with it.
     await press(master, "⬅️ К моему дню");
     await press(master, "Позже ➡️");
     await press(master, "🟢 12:00 — Haircut, Вера Смирнова");
+    await press(master, "🔁 Перенести");
+    assert.match(
+      master.lastMessage()!.text!,
+      /Новое время для записи «Haircut» \(Вера Смирнова\), ср, 2 декабря/,
+    );
+    assert.ok(!master.buttons().some((x) => x.text === "13:00"), "her lunch break is not offered");
+    await press(master, "16:00");
+    assert.match(master.lastMessage()!.text!, /Запись перенесена[\s\S]*2 декабря 2026 г\. 16:00/);
+    assert.equal(getBooking(db, b.olgaTomorrow.id)!.start, TODAY_NOON + 28 * HOUR);
     await press(master, "❌ Отменить с причиной");
     assert.match(master.lastMessage()!.text!, /причину отмены/);
     await send(master, "Заболела");

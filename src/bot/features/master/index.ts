@@ -7,7 +7,7 @@
 import { Composer } from "grammy";
 import { dayBounds, localDate } from "../../../domain/time.ts";
 import type { CallbackCodec } from "../../../ui/callback_data.ts";
-import { BookingError } from "../../../services/booking_service.ts";
+import { BookingError, type BookingErrorCode } from "../../../services/booking_service.ts";
 import { InviteError, type MasterIdentity } from "../../../services/masters.ts";
 import type { BotContext } from "../../context.ts";
 import { showMainMenu } from "../../menu.ts";
@@ -15,7 +15,7 @@ import { initialSession } from "../../session.ts";
 import { ack, button, show } from "../../ui.ts";
 import { cb } from "../../../ui/callback_data.ts";
 import { DAYS_AHEAD, masterCb } from "../../../ui/master_callbacks.ts";
-import { bookingView, dayView, type MasterEnv } from "./views.ts";
+import { bookingView, dayView, type MasterEnv, moveView } from "./views.ts";
 
 /** The composer of the masters' own screens. */
 export const masterFeature = new Composer<BotContext>();
@@ -70,6 +70,18 @@ function offsetOf(ctx: BotContext, start: number): number {
   return Math.min(Math.max(days, 0), DAYS_AHEAD);
 }
 
+/** Refusals of a move whose time is no longer free (or never was). */
+const SLOT_GONE = new Set<BookingErrorCode>([
+  "in_past",
+  "too_soon",
+  "beyond_horizon",
+  "day_off",
+  "closed",
+  "day_full",
+  "slot_taken",
+  "staff_unavailable",
+]);
+
 /**
  * Runs `act` on the sender's own booking; a booking of someone else (or gone) is refused with
  * an alert and changes nothing, one already closed likewise.
@@ -90,6 +102,7 @@ async function onOwnBooking(
       return ack(ctx, ctx.t("master.not_yours"), true);
     }
     if (error.code === "not_active") return ack(ctx, ctx.t("master.not_active"), true);
+    if (SLOT_GONE.has(error.code)) return ack(ctx, ctx.t("master.slot_taken"), true);
     throw error;
   }
 }
@@ -114,6 +127,28 @@ onMaster(masterCb.mark, (ctx, _me, { id, s }) =>
     ctx.deps.outbox?.kick();
     await ack(ctx);
     const notice = ctx.t(s === "done" ? "master.marked_done" : "master.marked_no_show");
+    const screen = bookingView(booking, offsetOf(ctx, booking.start), notice, env(ctx));
+    await show(ctx, screen.text, screen.buttons);
+  }));
+
+onMaster(masterCb.moveDay, (ctx, _me, { id, d }) =>
+  onOwnBooking(ctx, async () => {
+    const masters = ctx.deps.services.masters;
+    const booking = masters.ownBooking(ctx.from!.id, id);
+    if (booking.status !== "active") throw new BookingError("not_active");
+    const date = ctx.deps.bookings.today().add({ days: d });
+    const starts = masters.freeStarts(ctx.from!.id, id, date);
+    await ack(ctx);
+    const screen = moveView(booking, { date, offset: d, starts }, env(ctx));
+    await show(ctx, screen.text, screen.buttons);
+  }));
+
+onMaster(masterCb.moveTo, (ctx, _me, { id, start }) =>
+  onOwnBooking(ctx, async () => {
+    const booking = ctx.deps.services.masters.move(ctx.from!.id, id, start);
+    ctx.deps.outbox?.kick();
+    await ack(ctx);
+    const notice = ctx.t("master.moved");
     const screen = bookingView(booking, offsetOf(ctx, booking.start), notice, env(ctx));
     await show(ctx, screen.text, screen.buttons);
   }));

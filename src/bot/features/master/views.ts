@@ -66,9 +66,44 @@ export function bookingView(b: Booking, back: number, notice: string, env: Maste
         button(t("master.done"), masterCb.mark.pack({ id: b.id, s: "done" })),
         button(t("master.no_show"), masterCb.mark.pack({ id: b.id, s: "no_show" })),
       ],
-      [button(t("master.cancel"), masterCb.cancel.pack({ id: b.id }))],
+      [
+        button(t("master.move"), masterCb.moveDay.pack({ id: b.id, d: back })),
+        button(t("master.cancel"), masterCb.cancel.pack({ id: b.id })),
+      ],
     );
   }
   buttons.push([button(t("master.back_to_day"), masterCb.day.pack({ d: back }))]);
   return { text: notice ? `${notice}\n\n${text}` : text, buttons };
+}
+
+/** The master's free times on one day for moving booking `b`, with the days around. */
+export function moveView(
+  b: Booking,
+  day: { date: Temporal.PlainDate; offset: number; starts: number[] },
+  env: MasterEnv,
+): Screen {
+  const { t, lang, timeZone } = env;
+  const title = t("master.move_title", {
+    service: b.serviceName,
+    client: b.clientName,
+    date: formatDate(day.date, lang, timeZone),
+  });
+  const buttons: Buttons = [];
+  for (let i = 0; i < day.starts.length; i += 4) {
+    buttons.push(
+      day.starts.slice(i, i + 4).map((start) =>
+        button(formatTime(start, timeZone), masterCb.moveTo.pack({ id: b.id, start }))
+      ),
+    );
+  }
+  const nav = [];
+  if (day.offset > 0) {
+    nav.push(button(t("master.day_prev"), masterCb.moveDay.pack({ id: b.id, d: day.offset - 1 })));
+  }
+  if (day.offset < DAYS_AHEAD) {
+    nav.push(button(t("master.day_next"), masterCb.moveDay.pack({ id: b.id, d: day.offset + 1 })));
+  }
+  buttons.push(nav, [button(t("common.back_button"), masterCb.booking.pack({ id: b.id }))]);
+  const text = day.starts.length ? title : `${title}\n\n${t("master.move_none")}`;
+  return { text, buttons };
 }
