@@ -14,10 +14,15 @@ import {
   staffOfUser,
   userOfStaff,
 } from "../db/staff_links_repo.ts";
+import { getSetting, setSetting } from "../db/profile_repo.ts";
 import { getStaff } from "../db/staff_repo.ts";
+import { addDayOffEntry } from "./schedule_admin.ts";
 import type { Clock } from "../domain/clock.ts";
 import type { BookingService } from "./booking_service.ts";
 import { BookingError } from "./booking_calendar.ts";
+
+/** The setting: masters set their own days off ("1") or ask for them (absent). */
+const OWN_DAYS_OFF = "masters_own_days_off";
 
 /** How long an invite link works. */
 export const INVITE_TTL_MS = 48 * 3_600_000;
@@ -178,6 +183,38 @@ export class MasterService {
         start,
         staff: booking.staffId,
       });
+    });
+  }
+
+  /** Whether masters set their own days off (true) or ask the owners (false, the default). */
+  ownDaysOff(): boolean {
+    return getSetting(this.db, OWN_DAYS_OFF) === "1";
+  }
+
+  /** Owners choose whether masters set their own days off or ask for them. */
+  setOwnDaysOff(on: boolean, actorId: number): void {
+    const now = this.clock.now();
+    writeTransaction(this.db, () => {
+      const before = this.ownDaysOff();
+      if (before === on) return;
+      setSetting(this.db, OWN_DAYS_OFF, on ? "1" : "", now);
+      audit(this.db, {
+        at: now,
+        actorId,
+        entity: "settings",
+        entityId: OWN_DAYS_OFF,
+        action: "update",
+        oldValue: before,
+        newValue: on,
+      });
+    });
+  }
+
+  /** Adds day off `day` to master `staffId` (ScheduleError when past, far or already off). */
+  addDayOff(staffId: number, day: Temporal.PlainDate, actorId: number, today: Temporal.PlainDate) {
+    addDayOffEntry(this.db, { day, staffId, reason: "" }, today, {
+      actorId,
+      now: this.clock.now(),
     });
   }
 

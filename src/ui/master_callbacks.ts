@@ -19,4 +19,15 @@ export const masterCb = {
   moveTo: codec("wt", { id: int, start: int }),
   /** Cancel booking `id` (asks for the reason). */
   cancel: codec("wc", { id: int }),
+  /** Choose a day off (today … DAYS_OFF_AHEAD). */
+  dayOff: codec("wo", {}),
+  /** Take day `d` (offset from today) off, or ask the owners for it. */
+  dayOffPick: codec("wp", { d: z.coerce.number().int().min(0).max(13) }),
+  /** Owners: approve master `s`'s request for day off `d`. */
+  approveDayOff: codec("wy", { s: int, d: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }),
+  /** Owners: masters set their days off themselves (on 1) or ask for them (on 0). */
+  policy: codec("wq", { on: z.coerce.number().int().min(0).max(1) }),
 } as const;
+
+/** How many days ahead a master may pick a day off from (today counts as 0). */
+export const DAYS_OFF_AHEAD = 13;

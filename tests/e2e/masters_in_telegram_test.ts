@@ -5,6 +5,7 @@ import { upsertAdmin } from "../../src/db/admins_repo.ts";
 import { listAudit } from "../../src/db/audit_repo.ts";
 import { getBooking } from "../../src/db/bookings_repo.ts";
 import { listBookableServices } from "../../src/db/services_repo.ts";
+import { listDaysOff } from "../../src/db/schedule_repo.ts";
 import { listAllStaff } from "../../src/db/staff_repo.ts";
 import { upsertUser } from "../../src/db/users_repo.ts";
 
@@ -261,6 +262,69 @@ Deno.test("e2e masters in Telegram: a master is told of each new, moved and canc
     masters.cancel(OLGA_TG, b.olgaLate.id, "Заболела");
     await t.idle();
     assert.equal(said().length, before);
+    assertNoErrors(t);
+  } finally {
+    await t.close();
+  }
+});
+
+Deno.test("e2e masters in Telegram: days off asked and approved with one press, or set by masters when owners allow", async () => {
+  const t = await startTestBot({ adminIds: [OWNER] });
+  try {
+    const db = t.running.deps.db;
+    const masters = t.running.deps.services.masters;
+    const olga = t.running.deps.services.catalog.addMaster("Ольга", OWNER);
+    masters.redeem(masters.invite(olga.id, OWNER), OLGA_TG);
+    const owner = t.fake.user(OWNER, { first_name: "Owner", language_code: "ru" });
+    const master = t.fake.user(OLGA_TG, { first_name: "Ольга", language_code: "ru" });
+    const off = (day: string) =>
+      listDaysOff(db, day, olga.id).filter((x) => x.day === day && x.staffId === olga.id).length;
+    await send(owner, "/start");
+
+    // By default she asks; the owners get the request with one button.
+    await send(master, "/menu");
+    await press(master, "🗓 Мой день");
+    await press(master, "🏖 Взять выходной");
+    assert.match(master.lastMessage()!.text!, /Владельцы получат запрос/);
+    await press(master, "03.12.2026");
+    assert.match(
+      master.lastMessage()!.text!,
+      /Запрос на выходной чт, 3 декабря 2026 г\. отправлен/,
+    );
+    assert.equal(off("2026-12-03"), 0, "asking changes nothing yet");
+    await t.idle();
+    assert.match(owner.lastMessage()!.text!, /Мастер Ольга просит выходной: чт, 3 декабря 2026/);
+
+    // She cannot approve it herself.
+    master.pressData(`wy:${olga.id}:2026-12-03`);
+    assert.match(String((await master.waitForCallbackAnswer()).text), /только для администраторов/);
+    assert.equal(off("2026-12-03"), 0);
+
+    await press(owner, "✅ Одобрить");
+    assert.match(
+      owner.lastMessage()!.text!,
+      /Выходной мастера Ольга чт, 3 декабря 2026 г\. одобрен/,
+    );
+    assert.equal(off("2026-12-03"), 1);
+    await t.idle();
+    assert.match(master.lastMessage()!.text!, /Владелец одобрил ваш выходной чт, 3 декабря/);
+
+    // The owner lets masters set their own days off.
+    await send(owner, "/admin");
+    await press(owner, /Мастера/);
+    await press(owner, "⚙️ Выходные мастеров: по запросу");
+    assert.ok(owner.buttons().some((x) => x.text === "⚙️ Выходные мастеров: ставят сами"));
+    assert.equal(masters.ownDaysOff(), true);
+    await send(master, "/menu");
+    await press(master, "🗓 Мой день");
+    await press(master, "🏖 Взять выходной");
+    await press(master, "05.12.2026");
+    assert.match(master.lastMessage()!.text!, /Выходной сб, 5 декабря 2026 г\. добавлен/);
+    assert.equal(off("2026-12-05"), 1);
+    await press(master, "⬅️ К моему дню");
+    await press(master, "🏖 Взять выходной");
+    master.press("05.12.2026");
+    assert.match(String((await master.waitForCallbackAnswer()).text), /уже выходной/);
     assertNoErrors(t);
   } finally {
     await t.close();

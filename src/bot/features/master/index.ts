@@ -15,39 +15,13 @@ import { initialSession } from "../../session.ts";
 import { ack, button, show } from "../../ui.ts";
 import { cb } from "../../../ui/callback_data.ts";
 import { DAYS_AHEAD, masterCb } from "../../../ui/master_callbacks.ts";
-import { bookingView, dayView, type MasterEnv, moveView } from "./views.ts";
+import { bookingView, dayView, moveView } from "./views.ts";
+import { currentMaster, env, onMasterButton } from "./common.ts";
+import { masterDaysOff } from "./days_off.ts";
 
 /** The composer of the masters' own screens. */
 export const masterFeature = new Composer<BotContext>();
-
-function env(ctx: BotContext): MasterEnv {
-  return { t: ctx.t, lang: ctx.lang, timeZone: ctx.config.timeZone };
-}
-
-/** The master the sender is, read now; undefined for everyone else. */
-export function currentMaster(ctx: BotContext): MasterIdentity | undefined {
-  return ctx.from ? ctx.deps.services.masters.whoIs(ctx.from.id) : undefined;
-}
-
-/** Registers a master's button: refused (and logged) unless the sender is a linked master. */
-function onMaster<T extends Record<string, unknown>>(
-  codec: CallbackCodec<T>,
-  handler: (ctx: BotContext, me: MasterIdentity, data: T) => Promise<void>,
-): void {
-  masterFeature.callbackQuery(codec.filter, async (ctx) => {
-    const me = currentMaster(ctx);
-    if (!me) {
-      ctx.deps.logger.warning("Refused master action", {
-        userId: ctx.from.id,
-        data: ctx.callbackQuery.data,
-      });
-      return ack(ctx, ctx.t("master.not_master"), true);
-    }
-    const data = codec.unpack(ctx.callbackQuery.data);
-    if (!data) return ack(ctx, ctx.t("common.button_outdated"));
-    await handler(ctx, me, data);
-  });
-}
+const onMaster = onMasterButton(masterFeature);
 
 /** Shows the master's bookings `offset` days from today. */
 export async function showMyDay(
@@ -208,3 +182,5 @@ async function redeemInvite(ctx: BotContext, token: string): Promise<void> {
     await showMainMenu(ctx, { notice: ctx.t(`master.invite_${error.code}`) });
   }
 }
+
+masterFeature.use(masterDaysOff);

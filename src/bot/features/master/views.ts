@@ -44,7 +44,10 @@ export function dayView(
   if (day.offset < DAYS_AHEAD) {
     nav.push(button(t("master.day_next"), masterCb.day.pack({ d: day.offset + 1 })));
   }
-  buttons.push(nav, [button(t("common.menu_button"), cb.menu.pack({ item: "main" }))]);
+  buttons.push(nav, [
+    button(t("master.day_off_button"), masterCb.dayOff.pack({})),
+    button(t("common.menu_button"), cb.menu.pack({ item: "main" })),
+  ]);
   const text = lines.join("\n");
   return { text: notice ? `${notice}\n\n${text}` : text, buttons };
 }

@@ -4,6 +4,7 @@ import { button, type Buttons, type Screen } from "../../../../ui/buttons.ts";
 import { cb } from "../../../../ui/callback_data.ts";
 import { confirmRows } from "../../../../ui/confirm.ts";
 import type { Translate } from "../../../../ui/i18n.ts";
+import { masterCb } from "../../../../ui/master_callbacks.ts";
 import { withNotice } from "../kit.ts";
 import { scheduleCb, staffCb } from "./codecs.ts";
 import { ts } from "./report.ts";
@@ -24,6 +25,8 @@ export interface StaffEnv {
   canEdit: boolean;
   /** Owners invite masters to the bot and unlink them. */
   canInvite?: boolean;
+  /** Masters set their own days off (else they ask the owners). */
+  ownDaysOff?: boolean;
 }
 
 function status(s: Staff, t: Translate): string {
@@ -43,6 +46,11 @@ export function staffListView(rows: MasterRow[], notice: string, env: StaffEnv):
     button(`${s.isActive ? "🟢" : "⏸"} ${s.name}`, staffCb.view.pack({ id: s.id })),
   ]);
   if (env.canEdit) buttons.push([button(t("staff_add"), staffCb.add.pack({}))]);
+  if (env.canInvite) {
+    const own = env.ownDaysOff === true;
+    const label = env.t(own ? "master.policy_own" : "master.policy_ask");
+    buttons.push([button(label, masterCb.policy.pack({ on: own ? 0 : 1 }))]);
+  }
   buttons.push(adminMenuRow(env));
   return { text: withNotice(notice, lines.join("\n")), buttons };
 }
