@@ -1,12 +1,12 @@
 /**
  * A master's own side of the bot ("🗓 My day"): today and the next days of their own bookings,
- * a booking's card with done / didn't come / cancel with a reason. Every press reads who the
- * sender is from the database and checks the booking is theirs (a forged button changes
- * nothing); the changes go through the booking engine, which tells the client as for admins.
+ * a booking's card with done / didn't come / move / cancel with a reason, and days off. Every
+ * press reads who the sender is from the database and checks the booking is theirs (a forged
+ * button changes nothing); the changes go through the booking engine, which tells the client
+ * as for admins.
  */
 import { Composer } from "grammy";
 import { dayBounds, localDate } from "../../../domain/time.ts";
-import type { CallbackCodec } from "../../../ui/callback_data.ts";
 import { BookingError, type BookingErrorCode } from "../../../services/booking_service.ts";
 import { InviteError, type MasterIdentity } from "../../../services/masters.ts";
 import type { BotContext } from "../../context.ts";
