@@ -144,7 +144,8 @@ onMaster(masterCb.cancel, (ctx, _me, { id }) =>
 
 // The reason of a cancel: the booking is cancelled if it is still the sender's and active.
 masterFeature.on("message:text", async (ctx, next) => {
-  if (ctx.session.step !== "master_reason") return next();
+  // Commands (/cancel, /menu…) are not a reason: the feature comes before the others.
+  if (ctx.session.step !== "master_reason" || ctx.message.text.startsWith("/")) return next();
   const id = ctx.session.masterBookingId ?? 0;
   ctx.session.step = "idle";
   ctx.session.masterBookingId = undefined;
