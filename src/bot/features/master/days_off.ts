@@ -10,7 +10,7 @@ import { button } from "../../../ui/buttons.ts";
 import { formatDate, formatShortDate } from "../../../ui/format.ts";
 import { DAYS_OFF_AHEAD, masterCb } from "../../../ui/master_callbacks.ts";
 import type { BotContext } from "../../context.ts";
-import { sendToUser } from "../../notify.ts";
+import { sendToUser, userLanguage } from "../../notify.ts";
 import { ack, show } from "../../ui.ts";
 import { onMasterButton } from "./common.ts";
 
@@ -57,6 +57,7 @@ onMaster(masterCb.dayOffPick, async (ctx, me, { d }) => {
   }
   await ack(ctx);
   const approve = masterCb.approveDayOff.pack({ s: me.id, d: day.toString() });
+  const ownerT = (owner: number) => userLanguage(ctx.deps, owner).t;
   for (const owner of listOwnerIds(ctx.deps.db)) {
     await sendToUser(
       ctx.api,
@@ -67,7 +68,11 @@ onMaster(masterCb.dayOffPick, async (ctx, me, { d }) => {
           name: me.name,
           date: formatDate(day, lang, ctx.config.timeZone),
         }),
-      { reply_markup: { inline_keyboard: [[button(ctx.t("master.day_off_approve"), approve)]] } },
+      {
+        reply_markup: {
+          inline_keyboard: [[button(ownerT(owner)("master.day_off_approve"), approve)]],
+        },
+      },
     );
   }
   await show(ctx, ctx.t("master.day_off_asked", { date }), [backRow(ctx)]);
