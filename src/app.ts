@@ -21,6 +21,7 @@ import { UsersService } from "./services/users.ts";
 import { ProfileService } from "./services/profile_service.ts";
 import { ClientNotesService } from "./services/client_notes.ts";
 import { WaitlistService } from "./services/waitlist.ts";
+import { MasterService } from "./services/masters.ts";
 import {
   ensureHealthyDatabase,
   type HealthyDatabaseResult,
@@ -251,6 +252,7 @@ function buildDeps(
         config.waitlistHoldMinutes,
         () => deps.outbox?.kick(),
       ),
+      masters: new MasterService(db, clock, bookings),
     },
     catalogs: loadCatalogs(),
     businessLanguage: config.businessLanguage,

@@ -8,6 +8,7 @@ import type { ClientNotesService } from "./services/client_notes.ts";
 import type { DepositService } from "./services/deposit_service.ts";
 import type { ScheduleService } from "./services/schedule_service.ts";
 import type { FunnelService } from "./services/funnel.ts";
+import type { MasterService } from "./services/masters.ts";
 import type { ProfileService } from "./services/profile_service.ts";
 import type { Logger } from "./ops/log.ts";
 import type { LiveBackups } from "./ops/live_restore.ts";
@@ -37,6 +38,8 @@ export interface Services {
   clientNotes: ClientNotesService;
   /** Clients waiting for a time to free up, and the offers of freed times. */
   waitlist: WaitlistService;
+  /** Masters in Telegram: invites, links, a master's own bookings. */
+  masters: MasterService;
 }
 
 /** The outbox's sender as the bot sees it. */

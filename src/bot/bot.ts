@@ -24,6 +24,7 @@ import { profileFeature } from "./features/profile.ts";
 import { showMainMenu } from "./menu.ts";
 import { feedbackFeature } from "./features/feedback.ts";
 import { adminFeature } from "./features/admin/mod.ts";
+import { masterFeature } from "./features/master/index.ts";
 
 /**
  * The update types the bot handles, and the only ones it asks Telegram for (`allowed_updates`
@@ -72,7 +73,14 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(dialogSession(deps), dialogTimeout);
 
   const features = bot.errorBoundary(errorHandler(deps));
-  features.use(startFeature, bookingFeature, myBookingsFeature, profileFeature, feedbackFeature);
+  features.use(
+    masterFeature,
+    startFeature,
+    bookingFeature,
+    myBookingsFeature,
+    profileFeature,
+    feedbackFeature,
+  );
   features.use(adminFeature);
   features.use(fallback);
 

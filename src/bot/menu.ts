@@ -3,6 +3,7 @@ import { businessProfile } from "../db/profile_repo.ts";
 import { cb } from "../ui/callback_data.ts";
 import { withSalon } from "../ui/profile.ts";
 import type { BotContext } from "./context.ts";
+import { masterCb } from "../ui/master_callbacks.ts";
 import { button, type Buttons, show } from "./ui.ts";
 
 /** The main menu buttons (with Admin for admins). */
@@ -15,6 +16,9 @@ export function mainMenu(ctx: BotContext): Buttons {
       button(ctx.t("common.menu_lang"), cb.menu.pack({ item: "lang" })),
     ],
   ];
+  if (ctx.from && ctx.deps.services.masters.whoIs(ctx.from.id)) {
+    rows.unshift([button(ctx.t("master.menu_day"), masterCb.day.pack({ d: 0 }))]);
+  }
   if (ctx.role) rows.push([button(ctx.t("common.menu_admin"), cb.menu.pack({ item: "admin" }))]);
   return rows;
 }

@@ -40,7 +40,8 @@ export type Step =
   | "profile_phone"
   | "admin_message"
   | "feedback_comment"
-  | "admin_input";
+  | "admin_input"
+  | "master_reason";
 
 /** Everything kept per chat between updates. */
 export interface SessionData {
@@ -48,6 +49,8 @@ export interface SessionData {
   draft: BookingDraft;
   /** The booking whose contact data is being edited, or that a message to the admins is about. */
   editBookingId?: number;
+  /** The booking a master is cancelling (while step is "master_reason"). */
+  masterBookingId?: number;
   /** The booking whose feedback comment is awaited. */
   feedbackBookingId?: number;
   /** What the admin's next text means (while step is "admin_input"). */

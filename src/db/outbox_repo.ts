@@ -23,6 +23,10 @@ export type OutboxKind =
   | "admin_created"
   | "admin_moved"
   | "admin_cancelled"
+  /** A master's notices of a new, moved (payload: old start) or cancelled booking of theirs. */
+  | "master_created"
+  | "master_moved"
+  | "master_cancelled"
   /** A client changed the name or phone of a booking (payload: field, old, new). */
   | "admin_contact"
   /** Reminders (payload: the start they were enqueued for) and the feedback request. */
@@ -44,6 +48,9 @@ export const PRIORITY: Record<OutboxKind, number> = {
   admin_moved: 1,
   admin_cancelled: 1,
   admin_contact: 1,
+  master_created: 1,
+  master_moved: 1,
+  master_cancelled: 1,
   reminder_hour: 2,
   reminder_day: 2,
   feedback: 3,

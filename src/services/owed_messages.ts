@@ -9,6 +9,7 @@ import { listAdmins } from "../db/admins_repo.ts";
 import type { Booking } from "../db/bookings_repo.ts";
 import type { Db } from "../db/connection.ts";
 import { enqueue, type NewOutboxRow, type OutboxKind } from "../db/outbox_repo.ts";
+import { userOfStaff } from "../db/staff_links_repo.ts";
 
 /** A change of a booking, as the outbox needs to know it. */
 export type BookingChange =
@@ -25,7 +26,45 @@ const TOLD_FIELDS = ["start", "serviceName", "staffName", "clientName", "phone",
 
 /** Writes the messages `change` owes (call inside the change's transaction); how many. */
 export function oweMessages(db: Db, change: BookingChange, now: number): number {
-  return enqueue(db, owedBy(db, change), now);
+  return enqueue(db, [...owedBy(db, change), ...owedToMasters(db, change)], now);
+}
+
+/**
+ * The notices a change owes the masters linked in Telegram: a new booking, a move, a
+ * cancellation of theirs (a booking moved to another master is new to one, gone for the other);
+ * nobody is told about their own change.
+ */
+function owedToMasters(db: Db, change: BookingChange): NewOutboxRow[] {
+  if (change.type === "created") {
+    const b = change.booking;
+    return toMaster(db, "master_created", b.staffId, b.id, change.actorId);
+  }
+  const { before, after, actor } = change;
+  const tell = (kind: OutboxKind, staffId: number, payload: Record<string, unknown> = {}) =>
+    toMaster(db, kind, staffId, after.id, actor.userId, payload);
+  if (after.status === "cancelled" && before.status !== "cancelled") {
+    return tell("master_cancelled", after.staffId);
+  }
+  if (after.status !== "active") return [];
+  if (before.staffId !== after.staffId) {
+    return [...tell("master_cancelled", before.staffId), ...tell("master_created", after.staffId)];
+  }
+  return before.start === after.start ? [] : tell("master_moved", after.staffId, {
+    from: before.start,
+  });
+}
+
+/** One notice to the master `staffId` if linked in Telegram and not the one who acted. */
+function toMaster(
+  db: Db,
+  kind: OutboxKind,
+  staffId: number,
+  bookingId: number,
+  actorId: number,
+  payload: Record<string, unknown> = {},
+): NewOutboxRow[] {
+  const chatId = userOfStaff(db, staffId);
+  return chatId === undefined || chatId === actorId ? [] : [{ kind, bookingId, chatId, payload }];
 }
 
 function owedBy(db: Db, change: BookingChange): NewOutboxRow[] {

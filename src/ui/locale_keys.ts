@@ -17,6 +17,7 @@ import common from "../../locales/ru/common.json" with { type: "json" };
 import errors from "../../locales/ru/errors.json" with { type: "json" };
 import feedback from "../../locales/ru/feedback.json" with { type: "json" };
 import jobs from "../../locales/ru/jobs.json" with { type: "json" };
+import master from "../../locales/ru/master.json" with { type: "json" };
 import my from "../../locales/ru/my.json" with { type: "json" };
 import ops from "../../locales/ru/ops.json" with { type: "json" };
 import waitlist from "../../locales/ru/waitlist.json" with { type: "json" };
@@ -38,6 +39,7 @@ export interface Namespaces {
   errors: keyof typeof errors;
   feedback: keyof typeof feedback;
   jobs: keyof typeof jobs;
+  master: keyof typeof master;
   my: keyof typeof my;
   ops: keyof typeof ops;
   waitlist: keyof typeof waitlist;

@@ -15,6 +15,7 @@ import { button, type Buttons } from "./buttons.ts";
 import { bookingCalendarFile } from "./calendar_file.ts";
 import { ownerNoticeButtons, writeClientLine } from "./owner_notice.ts";
 import { cb } from "./callback_data.ts";
+import { masterCb } from "./master_callbacks.ts";
 import {
   bookingCard,
   formatDate,
@@ -290,9 +291,40 @@ const TO_ADMINS = {
   }),
 } satisfies Partial<Record<OutboxKind, Render>>;
 
+/** A master's notice about a booking of theirs, with the button opening it in "My day". */
+function toMaster(b: Booking, env: NoticeEnv, text: string): Notice {
+  const open = button(env.t("master.notify_open"), masterCb.booking.pack({ id: b.id }));
+  return { text, buttons: [[open]] };
+}
+
+/** What a master is told about their own bookings (anyone's change but their own). */
+const TO_MASTERS = {
+  master_created: (b, env) =>
+    isActive(b)
+      ? toMaster(b, env, env.t("master.notify_new", about(b, env, { when: when(b.start, env) })))
+      : undefined,
+  master_moved: (b, env, payload) =>
+    toMaster(
+      b,
+      env,
+      env.t(
+        "master.notify_moved",
+        about(b, env, { from: when(Number(payload.from), env), to: when(b.start, env) }),
+      ),
+    ),
+  master_cancelled: (b, env) => ({
+    text: env.t("master.notify_cancelled", about(b, env, { when: when(b.start, env) })),
+  }),
+} satisfies Partial<Record<OutboxKind, Render>>;
+
+function about(b: Booking, _env: NoticeEnv, more: Record<string, string>) {
+  return { service: b.serviceName, client: b.clientName, ...more };
+}
+
 const RENDER: Record<OutboxKind, Render> = {
   ...TO_CLIENT,
   ...TO_ADMINS,
+  ...TO_MASTERS,
   reminder_day: reminder("day"),
   reminder_hour: reminder("hour"),
   // Belongs to no booking: rendered by src/ui/waitlist_notice.ts.

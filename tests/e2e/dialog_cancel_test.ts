@@ -467,3 +467,33 @@ Deno.test("dialogs: /cancel in the middle of every admin text dialog returns to 
     await t.close();
   }
 });
+
+Deno.test("dialogs: /cancel while a master types a cancel reason keeps the booking", async () => {
+  const t = await startTestBot({ adminIds: [OWNER] });
+  try {
+    const masters = t.running.deps.services.masters;
+    const olga = t.running.deps.services.catalog.addMaster("Ольга", OWNER);
+    const master = t.fake.user(700, { first_name: "Ольга", language_code: "ru" });
+    await send(master, "/start");
+    masters.redeem(masters.invite(olga.id, OWNER), 700);
+    await send(anna(t), "/start");
+    const booking = t.running.deps.bookings.createBooking({
+      userId: ANNA,
+      serviceId: listBookableServices(t.running.deps.db)[0].id,
+      staff: olga.id,
+      start: WED_10,
+      clientName: "Анна Петрова",
+      phone: "+79161234567",
+    });
+    await send(master, "/menu");
+    await press(master, "🗓 Мой день");
+    await press(master, "Позже ➡️");
+    await press(master, /Анна Петрова/);
+    await press(master, "❌ Отменить с причиной");
+    await cancelAndCheck(t, master, "master: cancel reason", /причину отмены/, "Заболела");
+    assert.equal(getBooking(t.running.deps.db, booking.id)!.status, "active");
+    assertNoErrors(t);
+  } finally {
+    await t.close();
+  }
+});

@@ -12,6 +12,8 @@ import { listAudit } from "../../src/db/audit_repo.ts";
 import { getBooking, insertBooking } from "../../src/db/bookings_repo.ts";
 import type { Db } from "../../src/db/connection.ts";
 import { insertService } from "../../src/db/services_repo.ts";
+import { setStaffUser } from "../../src/db/staff_links_repo.ts";
+import { insertStaff } from "../../src/db/staff_repo.ts";
 import { openMigrated } from "../../src/db/setup.ts";
 import { getUser, upsertUser } from "../../src/db/users_repo.ts";
 import { FakeClock } from "../../src/domain/clock.ts";
@@ -35,6 +37,7 @@ import { WaitlistService } from "../../src/services/waitlist.ts";
 import { AdminBookingsService } from "../../src/services/admin_bookings.ts";
 import { FeedbackService } from "../../src/services/feedback.ts";
 import { UsersService } from "../../src/services/users.ts";
+import { MasterService } from "../../src/services/masters.ts";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -507,6 +510,35 @@ Deno.test("jobs: the admins' agenda, once a day, sent late after downtime", asyn
   }
 });
 
+Deno.test("jobs: a master linked in Telegram gets their own agenda; an admin master one agenda", async () => {
+  const f = await setup({ now: "2026-12-01T05:00:00Z" }); // Tue 08:00 Moscow
+  try {
+    const service = addService(f.db);
+    for (const id of [801, 950, 951]) addUser(f.db, id);
+    upsertAdmin(f.db, 951, "owner", null, past);
+    const olga = insertStaff(f.db, "Ольга", past);
+    setStaffUser(f.db, olga, 950, past);
+    setStaffUser(f.db, 1, 951, past);
+    book(f.db, service, 801, "2026-12-01T07:00:00Z"); // 10:00, master 1
+    const hers = book(f.db, service, 801, "2026-12-01T09:00:00Z"); // 12:00
+    f.db.prepare("UPDATE bookings SET staff_id = ? WHERE id = ?").run(olga, hers);
+
+    await f.tick();
+    const own = f.sent(950);
+    assert.equal(own.length, 1);
+    assert.match(own[0], /Записей: 1/);
+    assert.match(own[0], /<b>12:00–13:00<\/b> Haircut — Client 801/);
+    assert.doesNotMatch(own[0], /10:00/, "only her own bookings");
+    assert.equal(f.sent(951).length, 1, "an owner who is a master gets the full agenda once");
+    assert.match(f.sent(951)[0], /Записей: 2/);
+    f.clock.advance(HOUR);
+    await f.tick();
+    assert.equal(f.sent(950).length, 1, "once a day");
+  } finally {
+    await f.close();
+  }
+});
+
 Deno.test("jobs: cleanup deletes tracked messages after 47 h, ignores failures, spares older ones", async () => {
   const f = await setup({ now: "2026-12-01T06:00:00Z" });
   try {
@@ -643,6 +675,11 @@ Deno.test("jobs: startJobs catches up at once, never overlaps ticks, stops clean
           new BookingService(f.db, f.clock, "Europe/Moscow"),
           "Europe/Moscow",
           15,
+        ),
+        masters: new MasterService(
+          f.db,
+          f.clock,
+          new BookingService(f.db, f.clock, "Europe/Moscow"),
         ),
       },
       kv,

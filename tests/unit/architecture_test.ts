@@ -121,3 +121,17 @@ Deno.test("architecture: features do not import each other (but the booking flow
   }
   assert.deepEqual(wrong, []);
 });
+
+Deno.test("architecture: every button codec has its own prefix", async () => {
+  const prefixes = new Map<string, string[]>();
+  for (const file of files) {
+    const text = await Deno.readTextFile(new URL(file, SRC));
+    for (const m of text.matchAll(/\bcodec\(\s*"([a-z_]+)"/g)) {
+      prefixes.set(m[1], [...(prefixes.get(m[1]) ?? []), file]);
+    }
+  }
+  assert.ok(prefixes.size > 50);
+  const shared = [...prefixes].filter(([, where]) => where.length > 1)
+    .map(([prefix, where]) => `${prefix}: ${where.join(", ")}`);
+  assert.deepEqual(shared, []);
+});

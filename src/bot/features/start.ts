@@ -17,6 +17,7 @@ const salon = (ctx: BotContext) => businessProfile(ctx.deps.db);
 /** Entry points every user sees. */
 export const startFeature = new Composer<BotContext>();
 
+// `/start staff_<token>` (a master's invite) is the masters feature's, which comes first.
 startFeature.command("start", async (ctx) => {
   ctx.session = initialSession();
   const payload = ctx.match.trim();
@@ -57,6 +58,7 @@ const HELP_BY_STEP: Record<Step, LocaleKey> = {
   admin_message: "common.help_admin_message",
   feedback_comment: "common.help_feedback",
   admin_input: "common.help_admin",
+  master_reason: "common.help_admin",
 };
 
 startFeature.command("help", async (ctx) => {

@@ -42,6 +42,10 @@ export const staffCb = {
   active: codec("ama", { id, on: flag, ok: flag }),
   /** The services a master does (toggles). */
   services: codec("ams", { id }),
+  /** A one-time link inviting master `id` to the bot (owners). */
+  invite: codec("ami", { id }),
+  /** Unlink master `id` from their Telegram account (owners). */
+  unlink: codec("amu", { id }),
   /** Master `id` does (on 1) or no longer does (on 0) service `svc`. */
   service: codec("amt", { id, svc: id, on: flag }),
 } as const;

@@ -19,8 +19,12 @@ import {
   onScreen,
   outdated,
   type Refusal,
+  today,
 } from "../kit.ts";
 import { staffCb } from "./codecs.ts";
+import { masterCb } from "../../../../ui/master_callbacks.ts";
+import { formatDate } from "../../../../ui/format.ts";
+import { sendToUser } from "../../../notify.ts";
 import { staffServices } from "./staff_services.ts";
 import { errorText, ts, withConflicts } from "./report.ts";
 import {
@@ -36,11 +40,20 @@ import {
 export const adminStaff = new Composer<BotContext>();
 
 function staffEnv(ctx: BotContext): StaffEnv {
-  return { t: ctx.t, canEdit: hasRole(ctx, "admin") };
+  return {
+    t: ctx.t,
+    canEdit: hasRole(ctx, "admin"),
+    canInvite: hasRole(ctx, "owner"),
+    ownDaysOff: ctx.deps.services.masters.ownDaysOff(),
+  };
 }
 
 function masterRow(ctx: BotContext, staff: Staff): MasterRow {
-  return { staff, future: ctx.deps.services.catalog.futureBookingsOfMaster(staff.id).length };
+  return {
+    staff,
+    future: ctx.deps.services.catalog.futureBookingsOfMaster(staff.id).length,
+    account: ctx.deps.services.masters.accountOf(staff.id),
+  };
 }
 
 /** Shows the list of masters. */
@@ -149,5 +162,56 @@ onButton(adminStaff, staffCb.active, "admin", async (ctx, { id, on, ok }) => {
     await showStaffCard(ctx, id, errorText(ctx.t, error));
   }
 }, refuseActivity);
+
+const staffExists = (ctx: BotContext, { id }: { id: number }) =>
+  getStaff(ctx.deps.db, id) ? undefined : outdated(ctx);
+const staffExistsS = (ctx: BotContext, { s }: { s: number }) => staffExists(ctx, { id: s });
+
+// A new one-time link for the master; the owner forwards it (older links still work once).
+onButton(adminStaff, staffCb.invite, "owner", async (ctx, { id }) => {
+  const token = ctx.deps.services.masters.invite(id, ctx.from!.id);
+  const link = `https://t.me/${ctx.me.username}?start=staff_${token}`;
+  ctx.deps.logger.info("Master invited", { staffId: id, by: ctx.from!.id });
+  const name = getStaff(ctx.deps.db, id)!.name;
+  await ctx.reply(ctx.t("master.invite_text", { name, link }), {
+    link_preview_options: { is_disabled: true },
+  });
+}, staffExists);
+
+onButton(adminStaff, staffCb.unlink, "owner", async (ctx, { id }) => {
+  const changed = ctx.deps.services.masters.unlink(id, ctx.from!.id);
+  if (changed) ctx.deps.logger.info("Master unlinked", { staffId: id, by: ctx.from!.id });
+  await showStaffCard(ctx, id, changed ? ctx.t("master.unlinked") : "");
+}, staffExists);
+
+// Owners choose whether masters set their own days off or ask for them.
+onButton(adminStaff, masterCb.policy, "owner", async (ctx, { on }) => {
+  ctx.deps.services.masters.setOwnDaysOff(on === 1, ctx.from!.id);
+  await showStaffList(ctx, ctx.t("master.policy_changed"));
+});
+
+// A master's day-off request, approved with one press (the master is told).
+onButton(adminStaff, masterCb.approveDayOff, "owner", async (ctx, { s, d }) => {
+  const staff = getStaff(ctx.deps.db, s);
+  if (!staff) return;
+  const day = Temporal.PlainDate.from(d);
+  try {
+    ctx.deps.services.masters.addDayOff(s, day, ctx.from!.id, today(ctx));
+  } catch (error) {
+    if (!(error instanceof ScheduleError)) throw error;
+    return void await ctx.reply(errorText(ctx.t, error));
+  }
+  const tz = ctx.config.timeZone;
+  const date = formatDate(day, ctx.lang, tz);
+  await show(ctx, ctx.t("master.day_off_approved", { name: staff.name, date }));
+  const master = ctx.deps.services.masters.accountOf(s);
+  if (master === undefined) return;
+  await sendToUser(
+    ctx.api,
+    ctx.deps,
+    master,
+    (t, lang) => t("master.day_off_approved_to_master", { date: formatDate(day, lang, tz) }),
+  );
+}, staffExistsS);
 
 adminStaff.use(staffServices);

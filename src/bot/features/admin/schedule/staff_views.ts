@@ -4,6 +4,7 @@ import { button, type Buttons, type Screen } from "../../../../ui/buttons.ts";
 import { cb } from "../../../../ui/callback_data.ts";
 import { confirmRows } from "../../../../ui/confirm.ts";
 import type { Translate } from "../../../../ui/i18n.ts";
+import { masterCb } from "../../../../ui/master_callbacks.ts";
 import { withNotice } from "../kit.ts";
 import { scheduleCb, staffCb } from "./codecs.ts";
 import { ts } from "./report.ts";
@@ -13,6 +14,8 @@ import { adminMenuRow } from "./views.ts";
 export interface MasterRow {
   staff: Staff;
   future: number;
+  /** The master's linked Telegram account, if any. */
+  account?: number;
 }
 
 /** What the masters screens need besides their data. */
@@ -20,6 +23,10 @@ export interface StaffEnv {
   t: Translate;
   /** Admins change masters; viewers only look. */
   canEdit: boolean;
+  /** Owners invite masters to the bot and unlink them. */
+  canInvite?: boolean;
+  /** Masters set their own days off (else they ask the owners). */
+  ownDaysOff?: boolean;
 }
 
 function status(s: Staff, t: Translate): string {
@@ -39,6 +46,11 @@ export function staffListView(rows: MasterRow[], notice: string, env: StaffEnv):
     button(`${s.isActive ? "🟢" : "⏸"} ${s.name}`, staffCb.view.pack({ id: s.id })),
   ]);
   if (env.canEdit) buttons.push([button(t("staff_add"), staffCb.add.pack({}))]);
+  if (env.canInvite) {
+    const own = env.ownDaysOff === true;
+    const label = env.t(own ? "master.policy_own" : "master.policy_ask");
+    buttons.push([button(label, masterCb.policy.pack({ on: own ? 0 : 1 }))]);
+  }
   buttons.push(adminMenuRow(env));
   return { text: withNotice(notice, lines.join("\n")), buttons };
 }
@@ -63,9 +75,22 @@ export function staffCardView(row: MasterRow, notice: string, env: StaffEnv): Sc
     button(t("staff_schedule"), scheduleCb.week.pack({ s: s.id })),
     button(t("staff_services"), staffCb.services.pack({ id: s.id })),
   ]);
+  if (env.canInvite) buttons.push(accountRow(row, env.t));
   buttons.push([button(t("staff_back"), staffCb.list.pack({}))]);
-  const text = t("staff_card", { name: s.name, status: status(s, env.t), future });
+  const account = row.account === undefined
+    ? env.t("master.account_none")
+    : env.t("master.account_linked", { id: row.account });
+  const text = `${t("staff_card", { name: s.name, status: status(s, env.t), future })}\n${account}`;
   return { text: withNotice(notice, text), buttons };
+}
+
+/** Invite (a new one-time link) and, when linked, unlink the master's Telegram account. */
+function accountRow({ staff, account }: MasterRow, t: Translate): Buttons[number] {
+  const row = [button(t("master.invite_button"), staffCb.invite.pack({ id: staff.id }))];
+  if (account !== undefined) {
+    row.push(button(t("master.unlink_button"), staffCb.unlink.pack({ id: staff.id })));
+  }
+  return row;
 }
 
 /** "Deactivate this master?" naming how many of their bookings stay ahead. */

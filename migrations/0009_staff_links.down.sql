@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS staff_links;
+DROP INDEX IF EXISTS staff_user;
+ALTER TABLE staff DROP COLUMN user_id;
