@@ -215,8 +215,25 @@ function buildDeps(
       deps.outbox?.kick();
     },
   });
-  const backups = new LiveBackups({
+  const deps: BotDeps = {
+    backups: liveBackups(config, storage, clock, logger),
     db,
+    clock,
+    bookings,
+    services: buildServices(config, db, clock, bookings, () => deps.outbox?.kick()),
+    catalogs: loadCatalogs(),
+    businessLanguage: config.businessLanguage,
+    logger,
+    metrics: createBotMetrics(),
+    kv: storage.kv.kv,
+  };
+  return deps;
+}
+
+/** Backups and restore while running, bringing a restored file up to date. */
+function liveBackups(config: Config, storage: Storage, clock: Clock, logger: Logger) {
+  return new LiveBackups({
+    db: storage.db,
     dbPath: config.dbPath,
     backupDir: config.backupDir,
     clock,
@@ -229,38 +246,36 @@ function buildDeps(
       localizeDefaultMaster(db, config.businessLanguage, clock.now());
     },
   });
-  const deps: BotDeps = {
-    backups,
-    db,
-    clock,
-    bookings,
-    services: {
-      adminBookings: new AdminBookingsService(db, clock, bookings),
-      catalog: new CatalogService(db, clock),
-      deposits: new DepositService(db, clock, bookings, config.depositHoldMinutes),
-      schedule: new ScheduleService(db, clock, config.timeZone),
-      funnel: new FunnelService(db, clock, config.timeZone),
-      feedback: new FeedbackService(db, clock),
-      users: new UsersService(db, clock),
-      profile: new ProfileService(db, clock),
-      clientNotes: new ClientNotesService(db, clock),
-      waitlist: new WaitlistService(
-        db,
-        clock,
-        bookings,
-        config.timeZone,
-        config.waitlistHoldMinutes,
-        () => deps.outbox?.kick(),
-      ),
-      masters: new MasterService(db, clock, bookings),
-    },
-    catalogs: loadCatalogs(),
-    businessLanguage: config.businessLanguage,
-    logger,
-    metrics: createBotMetrics(),
-    kv: storage.kv.kv,
+}
+
+/** Every service that writes, bound to the database, the clock and the booking engine. */
+function buildServices(
+  config: Config,
+  db: Db,
+  clock: Clock,
+  bookings: BookingService,
+  kickOutbox: () => void,
+): BotDeps["services"] {
+  return {
+    adminBookings: new AdminBookingsService(db, clock, bookings),
+    catalog: new CatalogService(db, clock),
+    deposits: new DepositService(db, clock, bookings, config.depositHoldMinutes),
+    schedule: new ScheduleService(db, clock, config.timeZone),
+    funnel: new FunnelService(db, clock, config.timeZone),
+    feedback: new FeedbackService(db, clock),
+    users: new UsersService(db, clock),
+    profile: new ProfileService(db, clock),
+    clientNotes: new ClientNotesService(db, clock),
+    waitlist: new WaitlistService(
+      db,
+      clock,
+      bookings,
+      config.timeZone,
+      config.waitlistHoldMinutes,
+      kickOutbox,
+    ),
+    masters: new MasterService(db, clock, bookings),
   };
-  return deps;
 }
 
 function tellOwnersCritical(api: Api, deps: BotDeps, message: string): void {

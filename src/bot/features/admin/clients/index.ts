@@ -17,13 +17,12 @@ import type { BotContext } from "../../../context.ts";
 import { button, show } from "../../../ui.ts";
 import { hasRole } from "../access_control.ts";
 import type { ClientsInput } from "../input.ts";
+import type { AdminSection, InputRoutes } from "../kit.ts";
 import {
-  type AdminSection,
   awaitInput,
   backToAdminRow,
   backToSectionRow,
   endInput,
-  type InputRoutes,
   onButton,
   onScreen,
   withNotice,
