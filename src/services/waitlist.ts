@@ -9,6 +9,7 @@ import type { Booking } from "../db/bookings_repo.ts";
 import { type Db, writeTransaction } from "../db/connection.ts";
 import { enqueue } from "../db/outbox_repo.ts";
 import { getUser } from "../db/users_repo.ts";
+import { getService } from "../db/services_repo.ts";
 import {
   type DayPart,
   expireWaitsBefore,
@@ -30,6 +31,13 @@ export type { DayPart, Wait };
 export const MAX_WAITS = 3;
 
 /** A refusal of a waitlist action; `code` maps to a translated explanation. */
+/** A time held for one client's offer, on one master. */
+interface Held {
+  staff: number;
+  start: number;
+  end: number;
+}
+
 export class WaitlistError extends Error {
   constructor(readonly code: "limit" | "duplicate" | "not_found" | "offer_gone" | "no_contact") {
     super(code);
@@ -122,10 +130,11 @@ export class WaitlistService {
     const offered = writeTransaction(this.db, () => {
       expireWaitsBefore(this.db, this.today(), now);
       const open = openWaits(this.db, this.today(), false);
-      const held = new Set<string>();
+      // Times held for a client: no other offer may overlap them (a claim of both would fail).
+      const held: Held[] = [];
       for (const w of open) {
         if (w.status !== "offered") continue;
-        if ((w.offerUntil ?? 0) > now) held.add(`${w.offerStaff}:${w.offerStart}`);
+        if ((w.offerUntil ?? 0) > now) held.push(this.heldSpan(w));
         else {
           const passed = [...w.passed, w.offerStart ?? 0];
           updateWait(this.db, w.id, { status: "waiting", offerUntil: null, passed }, now);
@@ -138,7 +147,7 @@ export class WaitlistService {
         if (w.status !== "waiting") continue;
         const slot = this.freeFor(w, held);
         if (!slot) continue;
-        held.add(`${slot.staffId}:${slot.start}`);
+        held.push({ staff: slot.staffId, start: slot.start, end: slot.end });
         this.offer(w, slot, now);
         made++;
       }
@@ -148,8 +157,15 @@ export class WaitlistService {
     return offered;
   }
 
+  /** The time an offer holds: its start, for as long as the service lasts. */
+  private heldSpan(w: Wait): Held {
+    const minutes = getService(this.db, w.serviceId)?.durationMinutes ?? 0;
+    const start = w.offerStart ?? 0;
+    return { staff: w.offerStaff ?? 0, start, end: start + minutes * 60_000 };
+  }
+
   /** The first free time fitting a wait, not passed by its client, not held for another. */
-  private freeFor(w: Wait, held: Set<string>): StaffSlot | undefined {
+  private freeFor(w: Wait, held: Held[]): StaffSlot | undefined {
     let slots: StaffSlot[];
     try {
       const date = Temporal.PlainDate.from(w.day);
@@ -159,7 +175,8 @@ export class WaitlistService {
       throw error;
     }
     return slots.find((s) =>
-      !w.passed.includes(s.start) && !held.has(`${s.staffId}:${s.start}`) &&
+      !w.passed.includes(s.start) &&
+      !held.some((h) => h.staff === s.staffId && s.start < h.end && h.start < s.end) &&
       fitsPart(w.part, localDateTime(s.start, this.timeZone).hour)
     );
   }
