@@ -6,6 +6,7 @@
  * as for admins.
  */
 import { Composer } from "grammy";
+import { listClientNotes } from "../../../db/clients_repo.ts";
 import { dayBounds, localDate } from "../../../domain/time.ts";
 import { BookingError, type BookingErrorCode } from "../../../services/booking_service.ts";
 import { InviteError, type MasterIdentity } from "../../../services/masters.ts";
@@ -42,6 +43,11 @@ function offsetOf(ctx: BotContext, start: number): number {
   const days = ctx.deps.bookings.today()
     .until(localDate(start, ctx.config.timeZone), { largestUnit: "days" }).days;
   return Math.min(Math.max(days, 0), DAYS_AHEAD);
+}
+
+/** The admins' private notes about the client of one of the master's own bookings. */
+function notesOf(ctx: BotContext, booking: { userId: number }) {
+  return listClientNotes(ctx.deps.db, booking.userId);
 }
 
 /** Refusals of a move whose time is no longer free (or never was). */
@@ -90,7 +96,13 @@ onMaster(masterCb.booking, (ctx, _me, { id }) =>
   onOwnBooking(ctx, async () => {
     const booking = ctx.deps.services.masters.ownBooking(ctx.from!.id, id);
     await ack(ctx);
-    const screen = bookingView(booking, offsetOf(ctx, booking.start), "", env(ctx));
+    const screen = bookingView(
+      booking,
+      offsetOf(ctx, booking.start),
+      "",
+      env(ctx),
+      notesOf(ctx, booking),
+    );
     await show(ctx, screen.text, screen.buttons);
   }));
 
@@ -101,7 +113,13 @@ onMaster(masterCb.mark, (ctx, _me, { id, s }) =>
     ctx.deps.outbox?.kick();
     await ack(ctx);
     const notice = ctx.t(s === "done" ? "master.marked_done" : "master.marked_no_show");
-    const screen = bookingView(booking, offsetOf(ctx, booking.start), notice, env(ctx));
+    const screen = bookingView(
+      booking,
+      offsetOf(ctx, booking.start),
+      notice,
+      env(ctx),
+      notesOf(ctx, booking),
+    );
     await show(ctx, screen.text, screen.buttons);
   }));
 
@@ -123,7 +141,13 @@ onMaster(masterCb.moveTo, (ctx, _me, { id, start }) =>
     ctx.deps.outbox?.kick();
     await ack(ctx);
     const notice = ctx.t("master.moved");
-    const screen = bookingView(booking, offsetOf(ctx, booking.start), notice, env(ctx));
+    const screen = bookingView(
+      booking,
+      offsetOf(ctx, booking.start),
+      notice,
+      env(ctx),
+      notesOf(ctx, booking),
+    );
     await show(ctx, screen.text, screen.buttons);
   }));
 
@@ -155,7 +179,13 @@ masterFeature.on("message:text", async (ctx, next) => {
     const reason = ctx.message.text.trim().slice(0, 300);
     const booking = ctx.deps.services.masters.cancel(ctx.from.id, id, reason);
     const notice = ctx.t("master.cancelled");
-    const screen = bookingView(booking, offsetOf(ctx, booking.start), notice, env(ctx));
+    const screen = bookingView(
+      booking,
+      offsetOf(ctx, booking.start),
+      notice,
+      env(ctx),
+      notesOf(ctx, booking),
+    );
     await show(ctx, screen.text, screen.buttons);
   } catch (error) {
     if (!(error instanceof BookingError)) throw error;

@@ -1,4 +1,6 @@
 /** A master's own screens as pure functions: their day, one booking's card. */
+import type { ClientNote } from "../../../db/clients_repo.ts";
+import { noteLines } from "../../../ui/client_notes.ts";
 import type { Booking } from "../../../db/bookings_repo.ts";
 import { button, type Buttons, type Screen } from "../../../ui/buttons.ts";
 import { cb } from "../../../ui/callback_data.ts";
@@ -53,15 +55,23 @@ export function dayView(
 }
 
 /** One of the master's bookings, with done / didn't come / cancel while it is active. */
-export function bookingView(b: Booking, back: number, notice: string, env: MasterEnv): Screen {
+export function bookingView(
+  b: Booking,
+  back: number,
+  notice: string,
+  env: MasterEnv,
+  notes: readonly ClientNote[] = [],
+): Screen {
   const { t, lang, timeZone } = env;
-  const text = t("master.card", {
+  const card = t("master.card", {
     icon: statusIcon(b.status),
     service: b.serviceName,
     when: formatWhen(b.start, lang, timeZone),
     client: b.clientName,
     phone: b.phone,
   });
+  // The admins' private notes about this client: the master serves them (clients never see them).
+  const text = notes.length ? [card, "", ...noteLines(notes, t, lang, timeZone)].join("\n") : card;
   const buttons: Buttons = [];
   if (b.status === "active") {
     buttons.push(

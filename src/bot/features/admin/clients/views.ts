@@ -6,6 +6,7 @@ import { formatNumber, formatPrice, formatWhen } from "../../../../ui/format.ts"
 import { escapeHtml, type Lang, scoped, type Translate } from "../../../../ui/i18n.ts";
 import { abCb } from "../bookings/codecs.ts";
 import { acCb } from "./codecs.ts";
+import { noteLines } from "../../../../ui/client_notes.ts";
 
 /** What the card needs besides the translator. */
 export interface ClientCardModel {
@@ -52,21 +53,6 @@ function figureLines(m: ClientCardModel, t: Translate): string[] {
   return lines;
 }
 
-function noteLines(m: ClientCardModel, t: Translate): string[] {
-  const c = scoped(t, "admin_clients");
-  if (m.notes.length === 0) return [c("no_notes")];
-  return [
-    c("notes_title"),
-    ...m.notes.map((n) =>
-      c("note_line", {
-        when: formatWhen(n.createdAt, m.lang, m.timeZone),
-        author: n.authorName ?? c("author_unknown"),
-        text: n.text,
-      })
-    ),
-  ];
-}
-
 /** A client's card: who, the figures of their history, the private notes, what to do. */
 export function clientCardView(m: ClientCardModel, t: Translate): Screen {
   const c = scoped(t, "admin_clients");
@@ -78,7 +64,7 @@ export function clientCardView(m: ClientCardModel, t: Translate): Screen {
     "",
     ...figureLines(m, t),
     "",
-    ...noteLines(m, t),
+    ...noteLines(m.notes, t, m.lang, m.timeZone),
   ].join("\n");
   const buttons = [];
   if (m.canWrite) {
