@@ -6,6 +6,7 @@
  * as for admins.
  */
 import { Composer } from "grammy";
+import type { Booking } from "../../../db/bookings_repo.ts";
 import { listClientNotes } from "../../../db/clients_repo.ts";
 import { dayBounds, localDate } from "../../../domain/time.ts";
 import { BookingError, type BookingErrorCode } from "../../../services/booking_service.ts";
@@ -45,9 +46,16 @@ function offsetOf(ctx: BotContext, start: number): number {
   return Math.min(Math.max(days, 0), DAYS_AHEAD);
 }
 
-/** The admins' private notes about the client of one of the master's own bookings. */
-function notesOf(ctx: BotContext, booking: { userId: number }) {
-  return listClientNotes(ctx.deps.db, booking.userId);
+/** One of the master's bookings, with the admins' private notes about its client. */
+async function showBooking(
+  ctx: BotContext,
+  booking: Booking,
+  notice: string,
+  options: { fresh?: boolean } = {},
+): Promise<void> {
+  const notes = listClientNotes(ctx.deps.db, booking.userId);
+  const screen = bookingView(booking, offsetOf(ctx, booking.start), notice, env(ctx), notes);
+  await show(ctx, screen.text, screen.buttons, options);
 }
 
 /** Refusals of a move whose time is no longer free (or never was). */
@@ -96,14 +104,7 @@ onMaster(masterCb.booking, (ctx, _me, { id }) =>
   onOwnBooking(ctx, async () => {
     const booking = ctx.deps.services.masters.ownBooking(ctx.from!.id, id);
     await ack(ctx);
-    const screen = bookingView(
-      booking,
-      offsetOf(ctx, booking.start),
-      "",
-      env(ctx),
-      notesOf(ctx, booking),
-    );
-    await show(ctx, screen.text, screen.buttons);
+    await showBooking(ctx, booking, "");
   }));
 
 onMaster(masterCb.mark, (ctx, _me, { id, s }) =>
@@ -113,14 +114,7 @@ onMaster(masterCb.mark, (ctx, _me, { id, s }) =>
     ctx.deps.outbox?.kick();
     await ack(ctx);
     const notice = ctx.t(s === "done" ? "master.marked_done" : "master.marked_no_show");
-    const screen = bookingView(
-      booking,
-      offsetOf(ctx, booking.start),
-      notice,
-      env(ctx),
-      notesOf(ctx, booking),
-    );
-    await show(ctx, screen.text, screen.buttons);
+    await showBooking(ctx, booking, notice);
   }));
 
 onMaster(masterCb.moveDay, (ctx, _me, { id, d }) =>
@@ -141,14 +135,7 @@ onMaster(masterCb.moveTo, (ctx, _me, { id, start }) =>
     ctx.deps.outbox?.kick();
     await ack(ctx);
     const notice = ctx.t("master.moved");
-    const screen = bookingView(
-      booking,
-      offsetOf(ctx, booking.start),
-      notice,
-      env(ctx),
-      notesOf(ctx, booking),
-    );
-    await show(ctx, screen.text, screen.buttons);
+    await showBooking(ctx, booking, notice);
   }));
 
 onMaster(masterCb.cancel, (ctx, _me, { id }) =>
@@ -179,14 +166,7 @@ masterFeature.on("message:text", async (ctx, next) => {
     const reason = ctx.message.text.trim().slice(0, 300);
     const booking = ctx.deps.services.masters.cancel(ctx.from.id, id, reason);
     const notice = ctx.t("master.cancelled");
-    const screen = bookingView(
-      booking,
-      offsetOf(ctx, booking.start),
-      notice,
-      env(ctx),
-      notesOf(ctx, booking),
-    );
-    await show(ctx, screen.text, screen.buttons);
+    await showBooking(ctx, booking, notice);
   } catch (error) {
     if (!(error instanceof BookingError)) throw error;
     const key = error.code === "not_active" ? "master.not_active" : "master.not_yours";
