@@ -33,6 +33,10 @@ export function loadMigrations(dir: URL = MIGRATIONS_DIR): Migration[] {
     if (!entry.isFile || !match) continue;
     const version = Number(match[1]);
     const item = found.get(version) ?? { version, name: match[2] };
+    // Two branches picking the same number would silently merge into one migration.
+    if (item.name !== match[2]) {
+      throw new Error(`Two migrations are numbered ${match[1]}: ${item.name} and ${match[2]}`);
+    }
     const sql = Deno.readTextFileSync(new URL(entry.name, dir));
     if (match[3] === "up") item.up = sql;
     else item.down = sql;

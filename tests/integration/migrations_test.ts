@@ -214,3 +214,18 @@ Deno.test("migration 0002: up → data → down → up on a filled database keep
     assert.equal(db.prepare("PRAGMA integrity_check").get()!.integrity_check, "ok");
     db.close();
   }));
+
+Deno.test("migrations: two files with one number are refused, not merged", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    for (const name of ["0001_a.up.sql", "0001_a.down.sql", "0001_b.up.sql", "0001_b.down.sql"]) {
+      await Deno.writeTextFile(`${dir}/${name}`, "SELECT 1;");
+    }
+    assert.throws(
+      () => loadMigrations(new URL(`file://${dir}/`)),
+      /Two migrations are numbered 0001: (a and b|b and a)/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
