@@ -11,7 +11,7 @@ import type { BotDeps } from "../deps.ts";
 import { DenoKvStorage, initialSession, SESSION_MIGRATIONS, type SessionData } from "./session.ts";
 import { markBlockedUsers } from "../telegram/blocked_users.ts";
 import { rateLimit } from "./middleware/rate_limit.ts";
-import { attachDeps, attachLanguage, attachRole, logUpdate } from "./middleware/context.ts";
+import { attachDeps, attachRole, logUpdate } from "./middleware/context.ts";
 import { trackUser, watchBlocked } from "./middleware/track_user.ts";
 import { chatlessButtons, privateOnly } from "./middleware/private_only.ts";
 import { dialogTimeout } from "./middleware/dialog_timeout.ts";
@@ -67,7 +67,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   if (gate) bot.use((_ctx, next) => gate.pass(next));
   bot.drop((ctx) => !ctx.has([...HANDLED_UPDATES]));
   bot.use(timeUpdates(deps.metrics));
-  bot.use(attachDeps(config, deps), trackUser, attachRole, logUpdate, attachLanguage);
+  bot.use(attachDeps(config, deps), trackUser, attachRole, logUpdate);
   bot.use(privateOnly, watchBlocked, chatlessButtons);
   bot.use(rateLimit(deps.clock), sequentialize(sessionKey), owedFirst());
   bot.use(dialogSession(deps), dialogTimeout);

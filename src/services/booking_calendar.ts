@@ -73,6 +73,16 @@ export interface Candidate {
 /** "any" lets the engine choose a free staff member. */
 export type StaffChoice = number | "any";
 
+/** Who books which service, with which master, when, under which name and phone. */
+export interface BookingRequest {
+  userId: number;
+  serviceId: number;
+  staff: StaffChoice;
+  start: number;
+  clientName: string;
+  phone: string;
+}
+
 /** What a calendar cell shows about a day. */
 /** "full": open, but every time is taken (its waitlist can be joined). */
 export type CalendarDay = "past" | "unavailable" | "full" | "free";

@@ -19,12 +19,19 @@ import { settleOnCancel } from "../db/deposits_repo.ts";
 import { getService } from "../db/services_repo.ts";
 import { rememberContact } from "../db/users_repo.ts";
 import { type BookingChange, oweMessages } from "./owed_messages.ts";
-import { type Actor, BookingCalendar, BookingError, type StaffChoice } from "./booking_calendar.ts";
+import {
+  type Actor,
+  BookingCalendar,
+  BookingError,
+  type BookingRequest,
+  type StaffChoice,
+} from "./booking_calendar.ts";
 
 export {
   type Actor,
   BookingError,
   type BookingErrorCode,
+  type BookingRequest,
   type CalendarDay,
   type StaffChoice,
   type StaffSlot,
@@ -75,15 +82,7 @@ export class BookingService extends BookingCalendar {
   }
 
   /** Creates a booking if the slot is still free; throws BookingError otherwise. */
-  createBooking(input: {
-    userId: number;
-    serviceId: number;
-    staff: StaffChoice;
-    start: number;
-    clientName: string;
-    phone: string;
-    actorId?: number;
-  }): Booking {
+  createBooking(input: BookingRequest & { actorId?: number }): Booking {
     const name = validateName(input.clientName);
     if (!name.ok) throw new BookingError(name.problem);
     const phone = validatePhone(input.phone);

@@ -23,19 +23,12 @@ import {
   setDepositTerms,
 } from "../db/deposits_repo.ts";
 import type { Clock } from "../domain/clock.ts";
-import { BookingError, type BookingService, type StaffChoice } from "./booking_service.ts";
+import { BookingError, type BookingRequest, type BookingService } from "./booking_service.ts";
 
 const YEAR_MS = 365 * 86_400_000;
 
-/** What a client wants to hold while paying. */
-export interface HoldRequest {
-  userId: number;
-  serviceId: number;
-  staff: StaffChoice;
-  start: number;
-  clientName: string;
-  phone: string;
-}
+/** What a client wants to hold while paying: the booking they will get once paid. */
+export type HoldRequest = BookingRequest;
 
 /** The outcome of a payment: the booking it confirmed, or a deposit now owed back. */
 export type PaymentOutcome =

@@ -2,9 +2,7 @@
 import type { Middleware } from "grammy";
 import type { Config } from "../../config.ts";
 import { getAdminRole } from "../../db/admins_repo.ts";
-import { getUser } from "../../db/users_repo.ts";
 import type { BotDeps } from "../../deps.ts";
-import { pickLanguage, translator } from "../../ui/i18n.ts";
 import type { BotContext } from "../context.ts";
 
 /** Counts the update and puts config and dependencies on the context. */
@@ -22,15 +20,6 @@ export function attachDeps(config: Config, deps: BotDeps): Middleware<BotContext
 export const attachRole: Middleware<BotContext> = (ctx, next) => {
   const from = ctx.from;
   if (from && !from.is_bot) ctx.role = getAdminRole(ctx.deps.db, from.id);
-  return next();
-};
-
-/** The language chosen in the bot, else the Telegram one, and its translator. */
-export const attachLanguage: Middleware<BotContext> = (ctx, next) => {
-  const from = ctx.from;
-  const chosen = from && !from.is_bot ? getUser(ctx.deps.db, from.id)?.language ?? null : null;
-  ctx.lang = pickLanguage(chosen, from?.language_code, ctx.config.businessLanguage);
-  ctx.t = translator(ctx.deps.catalogs, ctx.lang);
   return next();
 };
 
