@@ -11,7 +11,7 @@
  * 10,000 and the RSS after them, and the peak RSS.
  * Usage: deno run -A bench/load_bench.ts [seconds] [clients] [open-loop seconds per rate]
  * Env: BENCH_BOT_FLAGS (extra `deno run` flags for the bot, e.g. --cpu-prof), BENCH_BOT_STDOUT,
- * BENCH_JOURNEYS.
+ * BENCH_JOURNEYS, BENCH_ONLY_BOT (skip the yardstick and the echo bot).
  */
 import { FakeBotApi } from "../tests/support/fake_bot_api.ts";
 import { freePorts } from "../tests/support/webhook_cluster.ts";
@@ -363,6 +363,8 @@ export async function runLoadBench(
       ...Deno.env.get("BENCH_BOT_FLAGS")?.split(" ").filter(Boolean) ?? [],
     ];
     const bot = await measure(await spawn("bot", "src/main.ts", ports[0], botFlags), true);
+    // BENCH_ONLY_BOT=1 (experiments with bot flags): the bot alone, its figures twice over.
+    if (Deno.env.get("BENCH_ONLY_BOT")) return loadFigures(bot, bot, bot, concurrency, openSeconds);
     const yard = await measure(
       await spawn("yardstick", "bench/yardstick_bot.ts", ports[1], []),
       true,
