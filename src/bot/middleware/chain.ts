@@ -2,8 +2,8 @@
 import type { Context, Middleware, MiddlewareFn } from "grammy";
 
 /**
- * Runs `middleware` in order as one step of the chain: each one's `next` is the following step, the last
- * one's is the chain's own `next`; one that does not call `next` ends the update there.
+ * Runs `middleware` in order as one link of the chain: each one's `next` is the following one,
+ * the last one's is the chain's own `next`; one that does not call `next` ends the update.
  * grammY composes every middleware with two async wrappers (two promises per update each);
  * the checks that run for every update need none of that, and `next` stays callable once.
  */
