@@ -1,5 +1,5 @@
 /** createBot: the one factory used by `start` and by the tests. */
-import { Bot, BotError, enhanceStorage, type Middleware, session } from "grammy";
+import { Bot, BotError, Context, enhanceStorage, type Middleware, session } from "grammy";
 import { sequentialize } from "@grammyjs/runner";
 import { autoRetry } from "@grammyjs/auto-retry";
 import type { Config } from "../config.ts";
@@ -17,6 +17,7 @@ import { chatlessButtons, privateOnly } from "./middleware/private_only.ts";
 import { dialogTimeout } from "./middleware/dialog_timeout.ts";
 import { timeUpdates } from "./middleware/update_time.ts";
 import { owedFirst } from "./middleware/owed_first.ts";
+import { chain } from "./middleware/chain.ts";
 import { startFeature } from "./features/start.ts";
 import { bookingFeature } from "./features/booking/index.ts";
 import { myBookingsFeature } from "./features/my_bookings/index.ts";
@@ -45,6 +46,9 @@ export interface CreateBotOptions {
 
 type UpdateType = Exclude<keyof Update, "update_id">;
 
+/** Whether an update is of a handled type (the filter query compiled once, not per update). */
+const isHandled = Context.has.filterQuery([...HANDLED_UPDATES]);
+
 /** The key under which a chat's dialog state is stored. */
 export function sessionKey(ctx: { chat?: { id: number }; from?: { id: number } }) {
   return ctx.chat?.id.toString() ?? ctx.from?.id.toString();
@@ -65,10 +69,11 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   // First of all: while a restore swaps the database, updates wait here (none is dropped).
   const gate = deps.backups?.gate;
   if (gate) bot.use((_ctx, next) => gate.pass(next));
-  bot.drop((ctx) => !ctx.has([...HANDLED_UPDATES]));
+  bot.drop((ctx) => !isHandled(ctx));
   bot.use(timeUpdates(deps.metrics));
-  bot.use(attachDeps(config, deps), trackUser, attachRole, logUpdate);
-  bot.use(privateOnly, watchBlocked, chatlessButtons);
+  // The plain per-update steps run as one link of grammY's chain (see chain).
+  bot.use(chain(attachDeps(config, deps), trackUser, attachRole, logUpdate, privateOnly));
+  bot.use(watchBlocked, chatlessButtons);
   bot.use(rateLimit(deps.clock), sequentialize(sessionKey), owedFirst());
   bot.use(dialogSession(deps), dialogTimeout);
 

@@ -1,5 +1,5 @@
 /** Free slots of a day: hours minus breaks, days off, bookings, notice, horizon and limits. */
-import { dayBounds, formatMinute, localDate, wallClockInstant } from "./time.ts";
+import { dayBounds, epochDay, formatMinute, localDate, wallClockInstant } from "./time.ts";
 
 /** A span of wall-clock minutes after local midnight, end exclusive (1440 = midnight). */
 export interface MinuteSpan {
@@ -69,11 +69,11 @@ export type DayState = "past" | "beyond_horizon" | "day_off" | "closed" | "full"
 
 /** Classifies a day before looking at individual slots. */
 export function dayState(q: SlotQuery): DayState {
-  const today = localDate(q.now, q.timeZone);
-  if (Temporal.PlainDate.compare(q.date, today) < 0) return "past";
-  if (Temporal.PlainDate.compare(q.date, today.add({ days: q.rules.horizonDays })) > 0) {
-    return "beyond_horizon";
-  }
+  // Whole days since 1970 compare and add exactly like ISO PlainDates, without allocating.
+  const today = epochDay(localDate(q.now, q.timeZone));
+  const day = epochDay(q.date);
+  if (day < today) return "past";
+  if (day > today + q.rules.horizonDays) return "beyond_horizon";
   if (q.schedule.dayOff) return "day_off";
   if (!q.schedule.hours) return "closed";
   if (q.rules.maxBookingsPerDay > 0 && q.bookingsThatDay >= q.rules.maxBookingsPerDay) {
@@ -98,9 +98,11 @@ export function freeSlots(q: SlotQuery): Slot[] {
   const close = wallClockInstant(q.date, hours.end, q.timeZone) ??
     q.date.toPlainDateTime({ hour: 0 }).add({ minutes: hours.end })
       .toZonedDateTime(q.timeZone, { disambiguation: "later" }).epochMilliseconds;
+  // Fast path: on a day without an offset change, wall-clock minutes map linearly to
+  // instants; only DST change days pay for a time-zone conversion per slot.
+  const [dayStart, dayEnd] = dayBounds(q.date, q.timeZone);
   const breaks: InstantSpan[] = [];
   for (const b of q.schedule.breaks) {
-    const [dayStart] = dayBounds(q.date, q.timeZone);
     const start = wallClockInstant(q.date, b.start, q.timeZone) ?? dayStart;
     const end = wallClockInstant(q.date, b.end, q.timeZone) ?? start;
     if (end > start) breaks.push({ start, end });
@@ -109,23 +111,33 @@ export function freeSlots(q: SlotQuery): Slot[] {
   const duration = q.durationMinutes * 60_000;
   const step = Math.max(5, q.rules.slotStepMinutes);
   const slots: Slot[] = [];
-  // Fast path: on a day without an offset change, wall-clock minutes map linearly to
-  // instants; only DST change days pay for a time-zone conversion per slot.
-  const [dayStart, dayEnd] = dayBounds(q.date, q.timeZone);
   const linear = dayEnd - dayStart === 86_400_000;
   for (let minute = hours.start; minute < hours.end; minute += step) {
     const start = linear
       ? dayStart + minute * 60_000
       : wallClockInstant(q.date, minute, q.timeZone);
     if (start === undefined) continue;
-    const span = { start, end: start + duration };
-    if (span.end > close) break;
+    const end = start + duration;
+    if (end > close) break;
     if (start < earliest) continue;
-    if (breaks.some((b) => overlaps(b, span))) continue;
-    if (q.busy.some((b) => overlaps(b, span))) continue;
-    slots.push({ ...span, minute, label: formatMinute(minute) });
+    if (anyOverlap(breaks, start, end) || anyOverlap(q.busy, start, end)) continue;
+    slots.push({ start, end, minute, label: minuteLabel(minute) });
   }
   return slots;
+}
+
+/** Whether any span overlaps [start, end); a plain loop, as it runs for every slot. */
+function anyOverlap(spans: InstantSpan[], start: number, end: number): boolean {
+  for (const b of spans) {
+    if (b.start < end && start < b.end) return true;
+  }
+  return false;
+}
+
+// "HH:MM" labels of the grid, made once each: every calendar asks for the same few.
+const labels: string[] = [];
+function minuteLabel(minute: number): string {
+  return labels[minute] ??= formatMinute(minute);
 }
 
 /** Why a requested start cannot be booked; undefined when it can. */

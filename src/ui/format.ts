@@ -3,6 +3,7 @@ import type { Booking } from "../db/bookings_repo.ts";
 import type { BusinessProfile } from "../db/profile_repo.ts";
 import { escapeHtml, intlLocale, type Lang, type Translate } from "./i18n.ts";
 import { salonBlock } from "./profile.ts";
+import { wallClockInstant } from "../domain/time.ts";
 
 // Intl formatters are costly to build and immutable: one per language, zone and style.
 const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
@@ -21,9 +22,10 @@ export function formatDate(
   lang: Lang,
   timeZone: string,
 ): string {
-  const instant = typeof value === "number"
-    ? value
-    : value.toZonedDateTime({ timeZone, plainTime: "12:00" }).epochMilliseconds;
+  // Noon of a plain date: the cached wall clock when it exists (it always does but for a DST
+  // gap at noon, where Temporal's own rule decides), as Temporal's "compatible" would pick.
+  const instant = typeof value === "number" ? value : wallClockInstant(value, 720, timeZone) ??
+    value.toZonedDateTime({ timeZone, plainTime: "12:00" }).epochMilliseconds;
   return cached(`date|${lang}|${timeZone}`, () =>
     new Intl.DateTimeFormat(intlLocale(lang), {
       timeZone,
@@ -85,18 +87,21 @@ export function personName(
 
 /** "December 2026" of a year-month. */
 export function formatMonth(month: Temporal.PlainYearMonth, lang: Lang): string {
-  const text = new Intl.DateTimeFormat(intlLocale(lang), {
-    month: "long",
-    year: "numeric",
-    timeZone: "UTC",
-  })
-    .format(Date.UTC(month.year, month.month - 1, 15));
+  const text = cached(`month|${lang}`, () =>
+    new Intl.DateTimeFormat(intlLocale(lang), {
+      month: "long",
+      year: "numeric",
+      timeZone: "UTC",
+    })).format(Date.UTC(month.year, month.month - 1, 15));
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Short weekday names Monday..Sunday. */
 export function weekdayNames(lang: Lang): string[] {
-  const f = new Intl.DateTimeFormat(intlLocale(lang), { weekday: "short", timeZone: "UTC" });
+  const f = cached(
+    `weekday|${lang}`,
+    () => new Intl.DateTimeFormat(intlLocale(lang), { weekday: "short", timeZone: "UTC" }),
+  );
   // 2024-01-01 was a Monday.
   return Array.from({ length: 7 }, (_, i) => f.format(Date.UTC(2024, 0, 1 + i)));
 }

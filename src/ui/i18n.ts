@@ -111,18 +111,61 @@ export function pickLanguage(
   return READ_RUSSIAN.includes(base) ? "ru" : "en";
 }
 
+/** A template split at its placeholders: literals[0] name[0] literals[1] ... literals[n]. */
+interface Compiled {
+  literals: string[];
+  names: string[];
+}
+
+// Templates are parsed once each, not on every message; the text alone decides the result.
+const compiled = new Map<string, Compiled>();
+
+function compile(template: string): Compiled {
+  let c = compiled.get(template);
+  if (c) return c;
+  c = { literals: [], names: [] };
+  const placeholder = /\{(\w+)\}/g;
+  let last = 0;
+  for (let m = placeholder.exec(template); m; m = placeholder.exec(template)) {
+    c.literals.push(template.slice(last, m.index));
+    c.names.push(m[1]);
+    last = m.index + m[0].length;
+  }
+  c.literals.push(template.slice(last));
+  compiled.set(template, c);
+  return c;
+}
+
+/** Fills "{name}" placeholders: unknown ones stay as they are, text is escaped unless "…Html". */
+export function interpolate(template: string, params: Params): string {
+  const { literals, names } = compile(template);
+  let out = literals[0];
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i];
+    const value = params[name];
+    if (value === undefined) out += `{${name}}`;
+    else if (typeof value === "number" || name.endsWith("Html")) out += String(value);
+    else out += escapeHtml(value);
+    out += literals[i + 1];
+  }
+  return out;
+}
+
+// One translator per catalogs and language, shared by every update instead of made for each.
+const translators = new WeakMap<Catalogs, Map<Lang, Translate>>();
+
 /** Builds the translate function of one language; a missing key throws (tests catch it). */
 export function translator(catalogs: Catalogs, lang: Lang): Translate {
-  const map = catalogs[lang];
-  return (key, params) => {
-    const template = map.get(key) ?? catalogs.ru.get(key);
-    if (template === undefined) throw new Error(`Missing locale key "${key}"`);
-    if (!params) return template;
-    return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
-      const value = params[name];
-      if (value === undefined) return whole;
-      if (typeof value === "number" || name.endsWith("Html")) return String(value);
-      return escapeHtml(value);
-    });
-  };
+  let byLang = translators.get(catalogs);
+  if (!byLang) translators.set(catalogs, byLang = new Map());
+  let t = byLang.get(lang);
+  if (!t) {
+    t = (key, params) => {
+      const template = catalogs[lang].get(key) ?? catalogs.ru.get(key);
+      if (template === undefined) throw new Error(`Missing locale key "${key}"`);
+      return params ? interpolate(template, params) : template;
+    };
+    byLang.set(lang, t);
+  }
+  return t;
 }
