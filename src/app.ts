@@ -5,7 +5,8 @@
 import "./ops/quiet_punycode.ts"; // first: before anything loads grammY
 import { type Api } from "grammy";
 import type { Config } from "./config.ts";
-import { type Db } from "./db/connection.ts";
+import { closeDatabase, type Db } from "./db/connection.ts";
+import { startBookkeeping } from "./db/bookkeeping.ts";
 import { localizeDefaultMaster, openMigrated, syncOwners } from "./db/setup.ts";
 import { migrateUp } from "./db/migrate.ts";
 import { listOwnerIds } from "./db/admins_repo.ts";
@@ -98,7 +99,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
   } catch (error) {
     // A start that failed half-way (e.g. Telegram unreachable) leaves nothing open or locked.
     storage.kv.kv.close();
-    storage.db.close();
+    closeDatabase(storage.db);
     storage.lock.release();
     throw error;
   }
@@ -190,6 +191,11 @@ async function openStorage(config: Config, clock: Clock, logger: Logger): Promis
     localizeDefaultMaster(db, config.businessLanguage, clock.now());
     if (config.adminIds.length === 0) logger.warning("ADMIN_IDS is empty: nobody can use /admin");
     const kv = await openKvOrMoveAside(config.kvPath, clock.now(), logger);
+    // Funnel counts and tracked messages are written in batches (db/bookkeeping.ts).
+    startBookkeeping(db, {
+      onDropped: (error, operations) =>
+        logger.warning("Bookkeeping writes dropped", { operations, error: String(error) }),
+    });
     return { db, kv, health, lock };
   } catch (error) {
     lock.abandon();
@@ -330,7 +336,7 @@ function shutdown(parts: Parts): { run: () => Promise<void>; done: Promise<void>
       await parts.delivery.state.outboxRun;
       await health?.shutdown();
       storage.kv.kv.close();
-      storage.db.close();
+      closeDatabase(storage.db); // writes the queued bookkeeping first
       storage.lock.release();
       logger.info("Stopped");
       if (parts.ownLogger) logger.close();
