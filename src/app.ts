@@ -68,6 +68,8 @@ export interface StartOptions {
   wait?: Wait;
   /** How long `stop` lets in-flight updates finish before aborting their API calls; 5 s. */
   stopGraceMs?: number;
+  /** How long funnel counts and tracked messages may wait to be written (db/bookkeeping.ts). */
+  bookkeepingDelayMs?: number;
 }
 
 /** Where CRITICAL log records go once the bot exists to send them. */
@@ -93,7 +95,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     dataDir: config.dataDir,
     timeZone: config.timeZone,
   });
-  const storage = await openStorage(config, clock, logger);
+  const storage = await openStorage(config, clock, logger, options.bookkeepingDelayMs);
   try {
     return await startServing(config, options, { clock, logger, critical, storage });
   } catch (error) {
@@ -174,7 +176,12 @@ function productionLogger(config: Config, critical: CriticalSink): Logger {
  * Takes the data-folder lock, heals the database from a backup when it is damaged (refusing
  * to start when no compatible valid backup exists), migrates it, and opens the dialog store.
  */
-async function openStorage(config: Config, clock: Clock, logger: Logger): Promise<Storage> {
+async function openStorage(
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  bookkeepingDelayMs?: number,
+): Promise<Storage> {
   const lock = await lockDataDirForBot(config.dataDir);
   try {
     const health = await ensureHealthyDatabase({
@@ -193,6 +200,7 @@ async function openStorage(config: Config, clock: Clock, logger: Logger): Promis
     const kv = await openKvOrMoveAside(config.kvPath, clock.now(), logger);
     // Funnel counts and tracked messages are written in batches (db/bookkeeping.ts).
     startBookkeeping(db, {
+      delayMs: bookkeepingDelayMs,
       onDropped: (error, operations) =>
         logger.warning("Bookkeeping writes dropped", { operations, error: String(error) }),
     });
