@@ -87,9 +87,9 @@ export function readTransaction<T>(db: Db, fn: () => T): T {
  * Runs `fn` (one small write, outside any transaction) with `synchronous = NORMAL`: committed
  * and visible to every connection at once, but the WAL is not fsynced for it, so a power cut
  * may lose it (never corrupts; the next FULL commit makes it durable). Only for bookkeeping whose
- * loss is harmless: a user profile (the next update writes it again), a message tracked for the
- * cleanup job (it just stays). Saves an fsync that would block the event loop. Inside a
- * transaction `fn` simply joins it.
+ * loss is harmless: a user profile (the next update writes it again), a batch of funnel counts
+ * and tracked messages (bookkeeping.ts). Saves an fsync that would block the event loop. Inside
+ * a transaction `fn` simply joins it.
  */
 export function relaxedWrite<T>(db: Db, fn: () => T): T {
   if (db.isTransaction) return fn();
