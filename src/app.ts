@@ -5,7 +5,8 @@
 import "./ops/quiet_punycode.ts"; // first: before anything loads grammY
 import { type Api } from "grammy";
 import type { Config } from "./config.ts";
-import { type Db } from "./db/connection.ts";
+import { closeDatabase, type Db } from "./db/connection.ts";
+import { startBookkeeping } from "./db/bookkeeping.ts";
 import { localizeDefaultMaster, openMigrated, syncOwners } from "./db/setup.ts";
 import { migrateUp } from "./db/migrate.ts";
 import { listOwnerIds } from "./db/admins_repo.ts";
@@ -67,6 +68,8 @@ export interface StartOptions {
   wait?: Wait;
   /** How long `stop` lets in-flight updates finish before aborting their API calls; 5 s. */
   stopGraceMs?: number;
+  /** How long funnel counts and tracked messages may wait to be written (db/bookkeeping.ts). */
+  bookkeepingDelayMs?: number;
 }
 
 /** Where CRITICAL log records go once the bot exists to send them. */
@@ -92,13 +95,13 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     dataDir: config.dataDir,
     timeZone: config.timeZone,
   });
-  const storage = await openStorage(config, clock, logger);
+  const storage = await openStorage(config, clock, logger, options.bookkeepingDelayMs);
   try {
     return await startServing(config, options, { clock, logger, critical, storage });
   } catch (error) {
     // A start that failed half-way (e.g. Telegram unreachable) leaves nothing open or locked.
     storage.kv.kv.close();
-    storage.db.close();
+    closeDatabase(storage.db);
     storage.lock.release();
     throw error;
   }
@@ -173,7 +176,12 @@ function productionLogger(config: Config, critical: CriticalSink): Logger {
  * Takes the data-folder lock, heals the database from a backup when it is damaged (refusing
  * to start when no compatible valid backup exists), migrates it, and opens the dialog store.
  */
-async function openStorage(config: Config, clock: Clock, logger: Logger): Promise<Storage> {
+async function openStorage(
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  bookkeepingDelayMs?: number,
+): Promise<Storage> {
   const lock = await lockDataDirForBot(config.dataDir);
   try {
     const health = await ensureHealthyDatabase({
@@ -190,6 +198,12 @@ async function openStorage(config: Config, clock: Clock, logger: Logger): Promis
     localizeDefaultMaster(db, config.businessLanguage, clock.now());
     if (config.adminIds.length === 0) logger.warning("ADMIN_IDS is empty: nobody can use /admin");
     const kv = await openKvOrMoveAside(config.kvPath, clock.now(), logger);
+    // Funnel counts and tracked messages are written in batches (db/bookkeeping.ts).
+    startBookkeeping(db, {
+      delayMs: bookkeepingDelayMs,
+      onDropped: (error, operations) =>
+        logger.warning("Bookkeeping writes dropped", { operations, error: String(error) }),
+    });
     return { db, kv, health, lock };
   } catch (error) {
     lock.abandon();
@@ -330,7 +344,7 @@ function shutdown(parts: Parts): { run: () => Promise<void>; done: Promise<void>
       await parts.delivery.state.outboxRun;
       await health?.shutdown();
       storage.kv.kv.close();
-      storage.db.close();
+      closeDatabase(storage.db); // writes the queued bookkeeping first
       storage.lock.release();
       logger.info("Stopped");
       if (parts.ownLogger) logger.close();

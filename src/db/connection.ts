@@ -62,6 +62,8 @@ export function writeTransaction<T>(db: Db, fn: () => T): T {
   db.exec("BEGIN IMMEDIATE");
   try {
     const result = fn();
+    // Held-back bookkeeping joins this commit for free; after fn, so a rollback keeps it queued.
+    flushWriteBehind(db);
     db.exec("COMMIT");
     return result;
   } catch (error) {
@@ -85,9 +87,9 @@ export function readTransaction<T>(db: Db, fn: () => T): T {
  * Runs `fn` (one small write, outside any transaction) with `synchronous = NORMAL`: committed
  * and visible to every connection at once, but the WAL is not fsynced for it, so a power cut
  * may lose it (never corrupts; the next FULL commit makes it durable). Only for bookkeeping whose
- * loss is harmless: a user profile (the next update writes it again), a message tracked for the
- * cleanup job (it just stays). Saves an fsync that would block the event loop. Inside a
- * transaction `fn` simply joins it.
+ * loss is harmless: a user profile (the next update writes it again), a batch of funnel counts
+ * and tracked messages (bookkeeping.ts). Saves an fsync that would block the event loop. Inside
+ * a transaction `fn` simply joins it.
  */
 export function relaxedWrite<T>(db: Db, fn: () => T): T {
   if (db.isTransaction) return fn();
@@ -97,4 +99,35 @@ export function relaxedWrite<T>(db: Db, fn: () => T): T {
   } finally {
     stmt(db, "PRAGMA synchronous = FULL").run();
   }
+}
+
+/**
+ * Small writes a connection holds back and writes later in one transaction (bookkeeping.ts):
+ * `flush` writes them now and never throws, `stop` flushes and stops for good.
+ */
+export interface WriteBehind {
+  flush(): void;
+  stop(): void;
+}
+
+const writeBehind = new WeakMap<Db, WriteBehind>();
+
+/** Sets (or with undefined removes) what `db` holds back; one per connection. */
+export function setWriteBehind(db: Db, held: WriteBehind | undefined): void {
+  if (held) writeBehind.set(db, held);
+  else writeBehind.delete(db);
+}
+
+/**
+ * Writes what `db` holds back now. Every reader of held-back tables calls it first, so a read
+ * sees them; inside a transaction they join it.
+ */
+export function flushWriteBehind(db: Db): void {
+  writeBehind.get(db)?.flush();
+}
+
+/** Writes what `db` holds back, stops holding writes back, and closes it. */
+export function closeDatabase(db: Db): void {
+  writeBehind.get(db)?.stop();
+  if (db.isOpen) db.close();
 }

@@ -1,18 +1,22 @@
 /** The funnel counts per local day (table funnel_daily, migration 0003). */
-import type { Db } from "./connection.ts";
+import { type Db, flushWriteBehind } from "./connection.ts";
 import { stmt } from "./statements.ts";
 
-/** Adds one journey to `step` on the local date `day` (YYYY-MM-DD). */
-export function incrementFunnelStep(db: Db, day: string, step: string): void {
+/** Adds `n` journeys (1 unless merged by the bookkeeping batch) to `step` on the date `day`. */
+export function incrementFunnelStep(db: Db, day: string, step: string, n = 1): void {
   stmt(
     db,
-    `INSERT INTO funnel_daily (day, step, count) VALUES (?, ?, 1)
-     ON CONFLICT (day, step) DO UPDATE SET count = count + 1`,
-  ).run(day, step);
+    `INSERT INTO funnel_daily (day, step, count) VALUES (?, ?, ?)
+     ON CONFLICT (day, step) DO UPDATE SET count = count + excluded.count`,
+  ).run(day, step, n);
 }
 
-/** The sum per step over the local dates from `fromDay` to `toDay`, both included. */
+/**
+ * The sum per step over the local dates from `fromDay` to `toDay`, both included, counting
+ * the journeys still held back by this connection's bookkeeping batch (written first).
+ */
 export function funnelTotals(db: Db, fromDay: string, toDay: string): Map<string, number> {
+  flushWriteBehind(db);
   const rows = stmt(
     db,
     `SELECT step, sum(count) AS n FROM funnel_daily WHERE day >= ? AND day <= ? GROUP BY step`,

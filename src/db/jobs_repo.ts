@@ -4,7 +4,7 @@
  */
 import { audit } from "./audit_repo.ts";
 import { type Booking, BOOKING_SELECT } from "./bookings_repo.ts";
-import { type Db, writeTransaction } from "./connection.ts";
+import { type Db, flushWriteBehind, writeTransaction } from "./connection.ts";
 import { enqueue } from "./outbox_repo.ts";
 import { stmt } from "./statements.ts";
 
@@ -189,13 +189,17 @@ export function recordBotMessage(db: Db, chatId: number, messageId: number, sent
   ).run(chatId, messageId, sentAt);
 }
 
-/** Tracked messages not yet deleted, sent in (notBefore, sentBy], oldest first. */
+/**
+ * Tracked messages not yet deleted, sent in (notBefore, sentBy], oldest first; those still held
+ * back by this connection's bookkeeping batch are written first.
+ */
 export function messagesToClean(
   db: Db,
   notBefore: number,
   sentBy: number,
   limit: number,
 ): TrackedMessage[] {
+  flushWriteBehind(db);
   return stmt(
     db,
     `SELECT chat_id AS chatId, message_id AS messageId, sent_at AS sentAt FROM bot_messages

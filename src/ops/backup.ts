@@ -6,7 +6,7 @@
  * Restoring is in restore.ts.
  */
 import { join } from "node:path";
-import { type Db, openings } from "../db/connection.ts";
+import { type Db, flushWriteBehind, openings } from "../db/connection.ts";
 import { backupsToDelete } from "../domain/backup_retention.ts";
 import {
   checkDatabaseFile,
@@ -218,9 +218,10 @@ export function isBackupDue(
  * A mark that changes whenever the database does: this connection's total changes plus
  * SQLite's data_version (which moves when another connection or process commits), and how
  * often the connection was reopened (a restore starts both counters over, so they alone could
- * land on the mark from before it).
+ * land on the mark from before it). Held-back bookkeeping is written first: it is a change too.
  */
 export function changeMark(db: Db): string {
+  flushWriteBehind(db);
   const version = db.prepare("PRAGMA data_version").get()?.data_version;
   const changes = db.prepare("SELECT total_changes() AS n").get()?.n;
   return `${openings(db)}:${version}:${changes}`;

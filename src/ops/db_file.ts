@@ -6,7 +6,7 @@
 import { backup as sqliteBackup, DatabaseSync } from "node:sqlite";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Db, openDatabase } from "../db/connection.ts";
+import { type Db, flushWriteBehind, openDatabase } from "../db/connection.ts";
 import { loadMigrations } from "../db/migrate.ts";
 
 const SQLITE_HEADER = "SQLite format 3\0";
@@ -200,10 +200,12 @@ export function checkDatabaseFile(path: string, options: { quick?: boolean } = {
 
 /**
  * Copies `source` (an open connection, or a path opened read-only) to `target` with the backup
- * API, switches the copy to the rollback journal (one self-contained file) and fsyncs it.
+ * API, switches the copy to the rollback journal (one self-contained file) and fsyncs it. The
+ * bookkeeping an open connection holds back is written first, so the copy has it.
  */
 export async function copyDatabase(source: Db | string, target: string): Promise<void> {
   const db = typeof source === "string" ? openForReading(source) : source;
+  if (typeof source !== "string") flushWriteBehind(db);
   try {
     await sqliteBackup(db, target);
   } finally {

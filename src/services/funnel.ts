@@ -2,8 +2,9 @@
  * Counting the booking funnel: the client flow reports each step a journey reaches, and the
  * statistics read the totals of a period. Counts only, per local day: no user, no text.
  */
-import { type Db, relaxedWrite } from "../db/connection.ts";
-import { funnelTotals, incrementFunnelStep } from "../db/funnel_repo.ts";
+import type { Db } from "../db/connection.ts";
+import { countFunnelStep } from "../db/bookkeeping.ts";
+import { funnelTotals } from "../db/funnel_repo.ts";
 import type { Clock } from "../domain/clock.ts";
 import { emptyFunnel, FUNNEL_STEPS, type FunnelCounts, type FunnelStep } from "../domain/funnel.ts";
 import { localDate } from "../domain/time.ts";
@@ -17,16 +18,17 @@ export class FunnelService {
   ) {}
 
   /**
-   * Counts one journey reaching `step` today. A lost count after a power cut is harmless, so
-   * it is written without an fsync (relaxedWrite) and never slows a client's tap.
+   * Counts one journey reaching `step` today. A lost count is harmless, so it is queued with
+   * the connection's bookkeeping (db/bookkeeping.ts: written within ~100 ms in one batch, or
+   * with the next transaction) and never slows a client's tap.
    */
   record(step: FunnelStep): void {
     const day = localDate(this.clock.now(), this.timeZone).toString();
-    relaxedWrite(this.db, () => incrementFunnelStep(this.db, day, step));
+    countFunnelStep(this.db, day, step);
   }
 }
 
-/** The journeys per step over the local dates `from` to `to`, both included. */
+/** The journeys per step over the local dates `from` to `to`, both included (queued ones too). */
 export function funnelOf(db: Db, from: Temporal.PlainDate, to: Temporal.PlainDate): FunnelCounts {
   const sums = funnelTotals(db, from.toString(), to.toString());
   const counts = emptyFunnel();

@@ -1,8 +1,7 @@
 /** Bot API transformers installed on every client of ours: the bot's and the jobs'. */
 import type { Api, RawApi, Transformer } from "grammy";
 import type { Message } from "grammy/types";
-import { relaxedWrite } from "../db/connection.ts";
-import { recordBotMessage } from "../db/jobs_repo.ts";
+import { trackBotMessage } from "../db/bookkeeping.ts";
 import type { BotDeps } from "../deps.ts";
 
 /** Methods whose text or caption is ours: catalog texts are HTML with escaped parameters. */
@@ -54,11 +53,9 @@ export function trackMessages(
         "inline_keyboard" in markup
       ) {
         const message = result.result as unknown as Message;
-        // Cleanup bookkeeping: not worth an fsync per message (see relaxedWrite).
-        relaxedWrite(
-          deps.db,
-          () => recordBotMessage(deps.db, message.chat.id, message.message_id, deps.clock.now()),
-        );
+        // Cleanup bookkeeping: queued, written in a batch (see db/bookkeeping.ts).
+        const { chat, message_id: messageId } = message;
+        trackBotMessage(deps.db, { chatId: chat.id, messageId, sentAt: deps.clock.now() });
       }
       return result;
     } finally {

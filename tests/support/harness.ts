@@ -45,6 +45,8 @@ export interface TestBotOptions {
    * (confirmation, admins' notices). Default false: they are fixtures, made quietly.
    */
   owedMessages?: boolean;
+  /** How long bookkeeping (funnel counts, tracked messages) may wait; the bot's 100 ms. */
+  bookkeepingDelayMs?: number;
 }
 
 /**
@@ -89,6 +91,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
         logger: options.logger ?? nullLogger,
         noSignals: true,
         noJobs: true,
+        bookkeepingDelayMs: options.bookkeepingDelayMs,
       }),
       options.owedMessages ?? false,
     );
