@@ -52,7 +52,7 @@ export function statusMb(pid: number, field: "VmRSS" | "VmHWM"): number {
   }
 }
 
-async function waitForPort(port: number): Promise<void> {
+export async function waitForPort(port: number): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (true) {
     try {

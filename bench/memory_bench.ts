@@ -10,6 +10,7 @@ import { openMigrated } from "../src/db/setup.ts";
 import { loadDemoData } from "../src/services/demo_data.ts";
 import type { Figure } from "./db_bench.ts";
 import { startFlags, statusMb } from "./load_bench.ts";
+import { idleOnce } from "./idle_rss.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -99,7 +100,17 @@ export async function runMemoryBench(): Promise<Figure[]> {
     `${root}src/main.ts`,
     "start",
   ]);
+  // The bot process alone, the load benchmark's way (webhook mode, 1 s after its port answers).
+  const alone = await idleOnce("src/main.ts", []);
   return [
+    {
+      name: `idle bot process alone, webhook mode (anon ${alone.anon.toFixed(0)} + files ${
+        alone.file.toFixed(0)
+      } MB; bench/idle_rss.ts splits it)`,
+      value: `${alone.rss.toFixed(0)} MB`,
+      target: "<= 60 MB",
+      ok: alone.rss <= 60,
+    },
     {
       name: `idle tree, npx -y deno@2.9.6 task start (${wrapped.parts.join(" + ")} MB)`,
       value: `${wrapped.totalMb.toFixed(0)} MB`,
