@@ -1,6 +1,6 @@
 /** Opening the SQLite database with the settings every connection must have. */
 import { DatabaseSync } from "node:sqlite";
-import { forgetStatements, stmt } from "./statements.ts";
+import { forgetStatements, stmt, touch } from "./statements.ts";
 
 /** The synchronous node:sqlite connection used everywhere. */
 export type Db = DatabaseSync;
@@ -60,6 +60,7 @@ export function openings(db: Db): number {
 export function writeTransaction<T>(db: Db, fn: () => T): T {
   if (db.isTransaction) return fn();
   db.exec("BEGIN IMMEDIATE");
+  touch(db);
   try {
     const result = fn();
     db.exec("COMMIT");
@@ -67,6 +68,8 @@ export function writeTransaction<T>(db: Db, fn: () => T): T {
   } catch (error) {
     if (db.isTransaction) db.exec("ROLLBACK");
     throw error;
+  } finally {
+    touch(db);
   }
 }
 
@@ -74,10 +77,12 @@ export function writeTransaction<T>(db: Db, fn: () => T): T {
 export function readTransaction<T>(db: Db, fn: () => T): T {
   if (db.isTransaction) return fn();
   db.exec("BEGIN");
+  touch(db);
   try {
     return fn();
   } finally {
     if (db.isTransaction) db.exec("COMMIT");
+    touch(db);
   }
 }
 
