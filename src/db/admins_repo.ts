@@ -26,12 +26,13 @@ export function getAdminRole(db: Db, userId: number): AdminRole | undefined {
 }
 
 /** All admins, owners first. */
-export function listAdmins(db: Db): Admin[] {
-  return stmt(
-    db,
-    `SELECT user_id AS userId, role, added_by AS addedBy, added_at AS addedAt FROM admins
-     ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, added_at`,
-  ).all() as unknown as Admin[];
+export function listAdmins(db: Db): readonly Readonly<Admin>[] {
+  return cached(db, "admins", () =>
+    stmt(
+      db,
+      `SELECT user_id AS userId, role, added_by AS addedBy, added_at AS addedAt FROM admins
+       ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, added_at`,
+    ).all() as unknown as Admin[]);
 }
 
 /** Ids of all owners. */
