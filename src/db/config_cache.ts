@@ -5,12 +5,12 @@
  * The generation is a counter that triggers on every configuration table bump in the writing
  * transaction (migration 0010), so a change by any writer is seen: this process, another bot
  * process on the same file, a tool. The counter is read again (one tiny statement) at the first
- * cached read of every run of the event loop, after every write this process makes through
- * stmt() and at every transaction boundary; so an update never gets a value older than a change
- * committed before it started, and a transaction sees its own snapshot. Inside a transaction that
- * has written, a changed generation is not cached (it may be rolled back). Reopening the file in
- * place (a restore) drops everything. Writes made around stmt() (db.exec, db.prepare) are seen
- * from the next run of the event loop on.
+ * cached read of every run of the event loop, after every configuration write this process makes
+ * through stmt() and as a write transaction begins; so an update never gets a value older than a
+ * change committed before it started, and what a write transaction decides on is current. Inside
+ * a transaction that changed configuration, a changed generation is not cached (it may be rolled
+ * back). Reopening the file in place (a restore) drops everything. Writes made around stmt()
+ * (db.exec, db.prepare) are seen from the next run of the event loop on.
  *
  * Values are frozen: callers share them and must not change them.
  */

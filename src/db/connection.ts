@@ -1,6 +1,6 @@
 /** Opening the SQLite database with the settings every connection must have. */
 import { DatabaseSync } from "node:sqlite";
-import { forgetStatements, stmt, touch } from "./statements.ts";
+import { forgetStatements, stmt, transactionBoundary } from "./statements.ts";
 
 /** The synchronous node:sqlite connection used everywhere. */
 export type Db = DatabaseSync;
@@ -60,7 +60,8 @@ export function openings(db: Db): number {
 export function writeTransaction<T>(db: Db, fn: () => T): T {
   if (db.isTransaction) return fn();
   db.exec("BEGIN IMMEDIATE");
-  touch(db);
+  // What it reads decides what it writes: configuration is checked again inside.
+  transactionBoundary(db, true);
   try {
     const result = fn();
     db.exec("COMMIT");
@@ -69,7 +70,7 @@ export function writeTransaction<T>(db: Db, fn: () => T): T {
     if (db.isTransaction) db.exec("ROLLBACK");
     throw error;
   } finally {
-    touch(db);
+    transactionBoundary(db);
   }
 }
 
@@ -77,12 +78,12 @@ export function writeTransaction<T>(db: Db, fn: () => T): T {
 export function readTransaction<T>(db: Db, fn: () => T): T {
   if (db.isTransaction) return fn();
   db.exec("BEGIN");
-  touch(db);
+  transactionBoundary(db);
   try {
     return fn();
   } finally {
     if (db.isTransaction) db.exec("COMMIT");
-    touch(db);
+    transactionBoundary(db);
   }
 }
 

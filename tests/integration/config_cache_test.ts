@@ -10,11 +10,35 @@ import { loadMigrations, migrateUp } from "../../src/db/migrate.ts";
 import {
   getService,
   listBookableServices,
+  setServiceDeleted,
   updateServiceField,
 } from "../../src/db/services_repo.ts";
-import { getRules, listWorkingHours, setWorkingHours } from "../../src/db/schedule_repo.ts";
-import { getAdminRole, upsertAdmin } from "../../src/db/admins_repo.ts";
-import { listActiveStaff } from "../../src/db/staff_repo.ts";
+import {
+  addBreak,
+  addDayOff,
+  getRules,
+  listBreaks,
+  listDaysOff,
+  listWorkingHours,
+  setRule,
+  setWorkingHours,
+} from "../../src/db/schedule_repo.ts";
+import { deleteAdmin, getAdminRole, listAdmins, upsertAdmin } from "../../src/db/admins_repo.ts";
+import {
+  getStaff,
+  insertStaff,
+  listActiveStaff,
+  renameStaff,
+  staffVisibleToClients,
+} from "../../src/db/staff_repo.ts";
+import {
+  activeMastersOfService,
+  getMasterTerms,
+  setMasterDoesService,
+  setMasterTerms,
+} from "../../src/db/master_services_repo.ts";
+import { businessProfile, getSetting, setSetting } from "../../src/db/profile_repo.ts";
+import { upsertUser } from "../../src/db/users_repo.ts";
 import { loadDemoData } from "../../src/services/demo_data.ts";
 
 const NOW = Date.parse("2026-12-01T06:00:00Z");
@@ -136,6 +160,108 @@ Deno.test("config cache: a change of this connection is seen at once; a rolled b
     await nextTask();
     assert.equal(getService(db, id)!.name, "От другого");
     assert.notEqual(original, "От другого");
+  }));
+
+Deno.test("config cache: every configuration write of this connection is seen by the next read of the same task", () =>
+  withFile(async (_path, db) => {
+    await nextTask();
+    const sid = firstServiceId(db);
+    // [what is read, the write, what the read shows after it], all in one task.
+    const cases: [string, () => unknown, () => void, (after: unknown) => boolean][] = [
+      [
+        "rules",
+        () => getRules(db).horizonDays,
+        () => setRule(db, "horizonDays", 5, NOW),
+        (v) => v === 5,
+      ],
+      [
+        "setting",
+        () => getSetting(db, "x.y"),
+        () => setSetting(db, "x.y", "z", NOW),
+        (v) => v === "z",
+      ],
+      [
+        "profile",
+        () => businessProfile(db).name,
+        () => setSetting(db, "business.name", "Салон", NOW),
+        (v) => v === "Салон",
+      ],
+      [
+        "admin",
+        () => getAdminRole(db, 77),
+        () => upsertAdmin(db, 77, "viewer", null, NOW),
+        (v) => v === "viewer",
+      ],
+      ["admins", () => listAdmins(db).length, () => deleteAdmin(db, 77), (v) => v === 0],
+      [
+        "hours",
+        () => listWorkingHours(db, 1).length,
+        () => setWorkingHours(db, 1, 7, { start: 60, end: 120 }),
+        (v) => v === Number(before.get("hours")) + 1,
+      ],
+      [
+        "breaks",
+        () => listBreaks(db, 1).length,
+        () => addBreak(db, 1, 1, { start: 60, end: 70 }),
+        (v) => v === 1 + Number(before.get("breaks")),
+      ],
+      [
+        "days off",
+        () => listDaysOff(db, "2030-01-01", 1).length,
+        () => addDayOff(db, "2030-01-02", null, null),
+        (v) => v === 1,
+      ],
+      [
+        "staff",
+        () => getStaff(db, 1)!.name,
+        () => renameStaff(db, 1, "Новое имя", NOW),
+        (v) => v === "Новое имя",
+      ],
+      [
+        "visible",
+        () => staffVisibleToClients(db),
+        () => insertStaff(db, "Вторая", NOW),
+        (v) => v === true,
+      ],
+      [
+        "terms",
+        () => getMasterTerms(db, 1, sid)?.durationMinutes,
+        () => setMasterTerms(db, 1, sid, { durationMinutes: 45, priceMinor: null }),
+        (v) => v === 45,
+      ],
+      [
+        "masters",
+        () => activeMastersOfService(db, sid).some((m) => m.staffId === 1),
+        () => setMasterDoesService(db, 1, sid, false),
+        (v) => v === false,
+      ],
+      [
+        "service",
+        () => getService(db, sid)!.deletedAt,
+        () => setServiceDeleted(db, sid, NOW, NOW),
+        (v) => v === NOW,
+      ],
+      [
+        "bookable",
+        () => listBookableServices(db).some((s) => s.id === sid),
+        () => {},
+        (v) => v === false,
+      ],
+    ];
+    const before = new Map<string, unknown>();
+    for (const [name, read, write, expected] of cases) {
+      before.set(name, read());
+      write();
+      const after = read();
+      assert.ok(expected(after), `${name}: ${before.get(name)} → ${after}`);
+    }
+    // Writes elsewhere (a user, a booking's bookkeeping) do not make it read the counter again.
+    const seen = statementsOf(() => {
+      getRules(db);
+      upsertUser(db, { id: 5, first_name: "U" }, NOW);
+      getRules(db);
+    });
+    assert.equal(seen.filter((s) => s.includes("config_generation")).length, 0, seen.join("\n"));
   }));
 
 Deno.test("config cache: reopening the file in place (a restore) drops what was cached", () =>
