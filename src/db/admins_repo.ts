@@ -1,5 +1,6 @@
 /** Admins and their roles. Owners come from ADMIN_IDS and are synced at every start. */
 import type { Db } from "./connection.ts";
+import { cached } from "./config_cache.ts";
 import { stmt } from "./statements.ts";
 
 /** What an admin may do: owner > admin > viewer (read-only). */
@@ -15,17 +16,23 @@ export interface Admin {
 
 /** The role of a user, or undefined for a client. */
 export function getAdminRole(db: Db, userId: number): AdminRole | undefined {
-  const row = stmt(db, "SELECT role FROM admins WHERE user_id = ?").get(userId);
-  return row ? (row.role as AdminRole) : undefined;
+  // Every update asks; the few admins are read at once and kept while nothing changes.
+  const roles = cached(db, "admin_roles", () =>
+    new Map(
+      stmt(db, "SELECT user_id, role FROM admins").all()
+        .map((r) => [Number(r.user_id), r.role as AdminRole]),
+    ));
+  return roles.get(userId);
 }
 
 /** All admins, owners first. */
-export function listAdmins(db: Db): Admin[] {
-  return stmt(
-    db,
-    `SELECT user_id AS userId, role, added_by AS addedBy, added_at AS addedAt FROM admins
-     ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, added_at`,
-  ).all() as unknown as Admin[];
+export function listAdmins(db: Db): readonly Readonly<Admin>[] {
+  return cached(db, "admins", () =>
+    stmt(
+      db,
+      `SELECT user_id AS userId, role, added_by AS addedBy, added_at AS addedAt FROM admins
+       ORDER BY CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END, added_at`,
+    ).all() as unknown as Admin[]);
 }
 
 /** Ids of all owners. */

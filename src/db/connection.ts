@@ -1,6 +1,6 @@
 /** Opening the SQLite database with the settings every connection must have. */
 import { DatabaseSync } from "node:sqlite";
-import { forgetStatements, stmt } from "./statements.ts";
+import { forgetStatements, stmt, transactionBoundary } from "./statements.ts";
 
 /** The synchronous node:sqlite connection used everywhere. */
 export type Db = DatabaseSync;
@@ -60,6 +60,8 @@ export function openings(db: Db): number {
 export function writeTransaction<T>(db: Db, fn: () => T): T {
   if (db.isTransaction) return fn();
   db.exec("BEGIN IMMEDIATE");
+  // What it reads decides what it writes: configuration is checked again inside.
+  transactionBoundary(db, true);
   try {
     const result = fn();
     // Held-back bookkeeping joins this commit for free; after fn, so a rollback keeps it queued.
@@ -69,6 +71,8 @@ export function writeTransaction<T>(db: Db, fn: () => T): T {
   } catch (error) {
     if (db.isTransaction) db.exec("ROLLBACK");
     throw error;
+  } finally {
+    transactionBoundary(db);
   }
 }
 
@@ -76,10 +80,12 @@ export function writeTransaction<T>(db: Db, fn: () => T): T {
 export function readTransaction<T>(db: Db, fn: () => T): T {
   if (db.isTransaction) return fn();
   db.exec("BEGIN");
+  transactionBoundary(db);
   try {
     return fn();
   } finally {
     if (db.isTransaction) db.exec("COMMIT");
+    transactionBoundary(db);
   }
 }
 

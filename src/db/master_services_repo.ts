@@ -1,5 +1,6 @@
 /** Which master does which service (table master_services), with a master's own terms. */
 import type { Db } from "./connection.ts";
+import { cached } from "./config_cache.ts";
 import { stmt } from "./statements.ts";
 
 /** A master's terms for one service; null duration or price means the service's own. */
@@ -23,13 +24,17 @@ function toTerms(row: Record<string, unknown>): MasterTerms {
 }
 
 /** The active masters who do a service, in display order, with their terms (one query). */
-export function activeMastersOfService(db: Db, serviceId: number): MasterTerms[] {
-  return stmt(
-    db,
-    `SELECT ${COLUMNS} FROM master_services m JOIN staff s ON s.id = m.staff_id
-     WHERE m.service_id = ? AND s.is_active = 1 AND s.deleted_at IS NULL
-     ORDER BY s.display_order, s.id`,
-  ).all(serviceId).map(toTerms);
+export function activeMastersOfService(
+  db: Db,
+  serviceId: number,
+): readonly Readonly<MasterTerms>[] {
+  return cached(db, `masters_of:${serviceId}`, () =>
+    stmt(
+      db,
+      `SELECT ${COLUMNS} FROM master_services m JOIN staff s ON s.id = m.staff_id
+       WHERE m.service_id = ? AND s.is_active = 1 AND s.deleted_at IS NULL
+       ORDER BY s.display_order, s.id`,
+    ).all(serviceId).map(toTerms));
 }
 
 /** Every link of a service (any master, active or not). */
@@ -49,12 +54,14 @@ export function getMasterTerms(
   db: Db,
   staffId: number,
   serviceId: number,
-): MasterTerms | undefined {
-  const row = stmt(
-    db,
-    `SELECT ${COLUMNS} FROM master_services m WHERE m.staff_id = ? AND m.service_id = ?`,
-  ).get(staffId, serviceId);
-  return row ? toTerms(row) : undefined;
+): Readonly<MasterTerms> | undefined {
+  return cached(db, `terms:${staffId}:${serviceId}`, () => {
+    const row = stmt(
+      db,
+      `SELECT ${COLUMNS} FROM master_services m WHERE m.staff_id = ? AND m.service_id = ?`,
+    ).get(staffId, serviceId);
+    return row ? toTerms(row) : undefined;
+  });
 }
 
 /** Lets a master do a service (with the service's own terms) or stops it. */

@@ -1,5 +1,6 @@
 /** The salon's identity (name, address, phone, map link, hours note) and other text settings. */
 import type { Db } from "./connection.ts";
+import { cached } from "./config_cache.ts";
 import { stmt } from "./statements.ts";
 
 /** What clients are told about the salon; an empty field is not shown. */
@@ -30,8 +31,10 @@ export const PROFILE_FIELDS = Object.keys(PROFILE_KEYS) as ProfileField[];
 
 /** One text setting, or undefined when it was never stored. */
 export function getSetting(db: Db, key: string): string | undefined {
-  const row = stmt(db, "SELECT value FROM settings WHERE key = ?").get(key);
-  return row ? String(row.value) : undefined;
+  return cached(db, `setting:${key}`, () => {
+    const row = stmt(db, "SELECT value FROM settings WHERE key = ?").get(key);
+    return row ? String(row.value) : undefined;
+  });
 }
 
 /** Stores one text setting (an empty text removes it). */
@@ -48,7 +51,11 @@ export function setSetting(db: Db, key: string, value: string, now: number): voi
 }
 
 /** The salon's profile as stored (empty fields are ""). */
-export function businessProfile(db: Db): BusinessProfile {
+export function businessProfile(db: Db): Readonly<BusinessProfile> {
+  return cached(db, "business_profile", () => readProfile(db));
+}
+
+function readProfile(db: Db): BusinessProfile {
   const rows = stmt(db, "SELECT key, value FROM settings WHERE key LIKE 'business.%'").all();
   const byKey = new Map(rows.map((r) => [String(r.key), String(r.value)]));
   const profile = {} as BusinessProfile;

@@ -1,6 +1,7 @@
 /** Weekly hours, breaks, days off and the booking rules (settings). */
 import { type BookingRules, DEFAULT_RULES, type MinuteSpan } from "../domain/slots.ts";
 import type { Db } from "./connection.ts";
+import { cached } from "./config_cache.ts";
 import { stmt } from "./statements.ts";
 import { businessProfile } from "./profile_repo.ts";
 
@@ -24,12 +25,13 @@ export interface DayOff {
 }
 
 /** Working hours of a staff member for every working weekday. */
-export function listWorkingHours(db: Db, staffId: number): WeekdayHours[] {
-  return stmt(
-    db,
-    `SELECT weekday, start_minute AS start, end_minute AS end FROM working_hours
-     WHERE staff_id = ? ORDER BY weekday`,
-  ).all(staffId) as unknown as WeekdayHours[];
+export function listWorkingHours(db: Db, staffId: number): readonly Readonly<WeekdayHours>[] {
+  return cached(db, `hours:${staffId}`, () =>
+    stmt(
+      db,
+      `SELECT weekday, start_minute AS start, end_minute AS end FROM working_hours
+       WHERE staff_id = ? ORDER BY weekday`,
+    ).all(staffId) as unknown as WeekdayHours[]);
 }
 
 /** Sets (or, with undefined, clears) the hours of one weekday. */
@@ -52,12 +54,13 @@ export function setWorkingHours(
 }
 
 /** Breaks of a staff member, all weekdays. */
-export function listBreaks(db: Db, staffId: number): WeekdayBreak[] {
-  return stmt(
-    db,
-    `SELECT id, weekday, start_minute AS start, end_minute AS end FROM breaks
-     WHERE staff_id = ? ORDER BY weekday, start_minute`,
-  ).all(staffId) as unknown as WeekdayBreak[];
+export function listBreaks(db: Db, staffId: number): readonly Readonly<WeekdayBreak>[] {
+  return cached(db, `breaks:${staffId}`, () =>
+    stmt(
+      db,
+      `SELECT id, weekday, start_minute AS start, end_minute AS end FROM breaks
+       WHERE staff_id = ? ORDER BY weekday, start_minute`,
+    ).all(staffId) as unknown as WeekdayBreak[]);
 }
 
 /** Adds a break and returns its id. */
@@ -76,12 +79,17 @@ export function removeBreak(db: Db, id: number): void {
 }
 
 /** Days off from `fromDay` on (ISO dates), business-wide and of the staff member. */
-export function listDaysOff(db: Db, fromDay: string, staffId?: number): DayOff[] {
-  return stmt(
-    db,
-    `SELECT id, staff_id AS staffId, day, reason FROM days_off
-     WHERE day >= ? AND (staff_id IS NULL OR staff_id = ?) ORDER BY day`,
-  ).all(fromDay, staffId ?? -1) as unknown as DayOff[];
+export function listDaysOff(
+  db: Db,
+  fromDay: string,
+  staffId?: number,
+): readonly Readonly<DayOff>[] {
+  return cached(db, `days_off:${fromDay}:${staffId ?? ""}`, () =>
+    stmt(
+      db,
+      `SELECT id, staff_id AS staffId, day, reason FROM days_off
+       WHERE day >= ? AND (staff_id IS NULL OR staff_id = ?) ORDER BY day`,
+    ).all(fromDay, staffId ?? -1) as unknown as DayOff[]);
 }
 
 /** True when `day` is off for the business or the staff member. */
@@ -120,7 +128,11 @@ const RULE_KEYS: Record<keyof BookingRules, string> = {
 };
 
 /** The booking rules, defaults filled in for missing settings. */
-export function getRules(db: Db): BookingRules {
+export function getRules(db: Db): Readonly<BookingRules> {
+  return cached(db, "rules", () => readRules(db));
+}
+
+function readRules(db: Db): BookingRules {
   const rows = stmt(db, "SELECT key, value FROM settings").all();
   const byKey = new Map(rows.map((r) => [String(r.key), Number(r.value)]));
   const rules = { ...DEFAULT_RULES };

@@ -1,5 +1,6 @@
 /** Services the business offers. */
 import type { Db } from "./connection.ts";
+import { cached } from "./config_cache.ts";
 import { stmt } from "./statements.ts";
 
 /** A service as stored. */
@@ -39,18 +40,29 @@ function toService(row: Record<string, unknown> | undefined): Service | undefine
   return { ...(row as unknown as Service), isActive: row.isActive === 1 };
 }
 
-/** One service by id, deleted ones included. */
-export function getService(db: Db, id: number): Service | undefined {
-  return toService(stmt(db, `SELECT ${COLUMNS} FROM services WHERE id = ?`).get(id));
+/** One service by id, deleted ones included (all services are read at once and cached). */
+export function getService(db: Db, id: number): Readonly<Service> | undefined {
+  return cached(
+    db,
+    "services",
+    () =>
+      new Map(
+        stmt(db, `SELECT ${COLUMNS} FROM services`).all().map((r) => {
+          const service = toService(r)!;
+          return [service.id, service];
+        }),
+      ),
+  ).get(id);
 }
 
 /** Services clients can book: active, not deleted, in display order. */
-export function listBookableServices(db: Db): Service[] {
-  return stmt(
-    db,
-    `SELECT ${COLUMNS} FROM services WHERE is_active = 1 AND deleted_at IS NULL
-     ORDER BY display_order, name, id`,
-  ).all().map((r) => toService(r)!);
+export function listBookableServices(db: Db): readonly Readonly<Service>[] {
+  return cached(db, "bookable_services", () =>
+    stmt(
+      db,
+      `SELECT ${COLUMNS} FROM services WHERE is_active = 1 AND deleted_at IS NULL
+       ORDER BY display_order, name, id`,
+    ).all().map((r) => toService(r)!));
 }
 
 /** All services for admins (optionally with deleted ones), with bookings counts. */

@@ -1,5 +1,6 @@
 /** Staff members (masters); bookings and schedules belong to one. */
 import type { Db } from "./connection.ts";
+import { cached } from "./config_cache.ts";
 import { stmt } from "./statements.ts";
 
 /** A staff member as stored. */
@@ -22,12 +23,13 @@ function toStaff(row: Record<string, unknown>): Staff {
 const COLUMNS = "id, name, is_active AS isActive, display_order AS displayOrder";
 
 /** Active staff members in display order. */
-export function listActiveStaff(db: Db): Staff[] {
-  return stmt(
-    db,
-    `SELECT ${COLUMNS} FROM staff WHERE is_active = 1 AND deleted_at IS NULL
-     ORDER BY display_order, id`,
-  ).all().map(toStaff);
+export function listActiveStaff(db: Db): readonly Readonly<Staff>[] {
+  return cached(db, "active_staff", () =>
+    stmt(
+      db,
+      `SELECT ${COLUMNS} FROM staff WHERE is_active = 1 AND deleted_at IS NULL
+       ORDER BY display_order, id`,
+    ).all().map(toStaff));
 }
 
 /**
@@ -35,10 +37,7 @@ export function listActiveStaff(db: Db): Staff[] {
  * when more than one is active; with one master the choice would be noise.
  */
 export function staffVisibleToClients(db: Db): boolean {
-  return stmt(
-    db,
-    "SELECT COUNT(*) AS n FROM staff WHERE is_active = 1 AND deleted_at IS NULL",
-  ).get()!.n as number > 1;
+  return listActiveStaff(db).length > 1;
 }
 
 /** All staff members not deleted, active first. */
@@ -51,9 +50,12 @@ export function listAllStaff(db: Db): Staff[] {
 }
 
 /** One staff member by id. */
-export function getStaff(db: Db, id: number): Staff | undefined {
-  const row = stmt(db, `SELECT ${COLUMNS} FROM staff WHERE id = ? AND deleted_at IS NULL`).get(id);
-  return row ? toStaff(row) : undefined;
+export function getStaff(db: Db, id: number): Readonly<Staff> | undefined {
+  return cached(db, `staff:${id}`, () => {
+    const row = stmt(db, `SELECT ${COLUMNS} FROM staff WHERE id = ? AND deleted_at IS NULL`)
+      .get(id);
+    return row ? toStaff(row) : undefined;
+  });
 }
 
 /** Adds a staff member and returns the id. */

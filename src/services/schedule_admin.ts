@@ -318,7 +318,11 @@ export function addDayOffEntry(
 }
 
 /** Days off from today on that concern a master (business-wide ones included). */
-export function upcomingDaysOff(db: Db, today: Temporal.PlainDate, staffId?: number): DayOff[] {
+export function upcomingDaysOff(
+  db: Db,
+  today: Temporal.PlainDate,
+  staffId?: number,
+): readonly DayOff[] {
   return listDaysOff(db, today.toString(), staffId);
 }
 

@@ -67,7 +67,7 @@ export class ScheduleService {
   }
 
   /** The days off from today on that concern a master (business-wide ones included). */
-  upcomingDaysOff(staffId?: number): DayOff[] {
+  upcomingDaysOff(staffId?: number): readonly DayOff[] {
     return upcomingDaysOff(this.db, this.today(), staffId);
   }
 

@@ -44,6 +44,7 @@ Deno.test("migrations: up from empty creates every table and the default staff m
         "users",
         "bot_messages",
         "job_marks",
+        "config_generation",
         "schema_migrations",
       ]
     ) assert.ok(tables(db).includes(t), t);
@@ -212,6 +213,27 @@ Deno.test("migration 0002: up → data → down → up on a filled database keep
       /slot_taken/,
     );
     assert.equal(db.prepare("PRAGMA integrity_check").get()!.integrity_check, "ok");
+    db.close();
+  }));
+
+Deno.test("migrations: 0010 counts configuration changes from the start; down removes the counter and its triggers", () =>
+  withDb((path) => {
+    const db = openDatabase(path);
+    migrateUp(db, 1, upTo(9));
+    db.exec("INSERT INTO admins (user_id, role, added_at) VALUES (5, 'owner', 1)");
+    assert.deepEqual(migrateUp(db, 2, upTo(10)).map((m) => m.version), [10]);
+    const generation = () => Number(db.prepare("SELECT n FROM config_generation").get()!.n);
+    const start = generation();
+    db.exec("UPDATE admins SET role = 'admin' WHERE user_id = 5");
+    assert.equal(generation(), start + 1);
+    const triggers = () =>
+      db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name LIKE 'config_generation%'")
+        .get()!.n;
+    assert.equal(triggers(), 1 + 8 * 3, "the table and insert/update/delete on 8 tables");
+    assert.deepEqual(migrateDown(db, 1, upTo(10)).map((m) => m.version), [10]);
+    assert.equal(triggers(), 0);
+    db.exec("UPDATE admins SET role = 'viewer' WHERE user_id = 5"); // no trigger left behind
+    assert.equal(db.prepare("SELECT role FROM admins").get()!.role, "viewer");
     db.close();
   }));
 

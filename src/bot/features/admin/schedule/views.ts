@@ -20,8 +20,8 @@ const DAYS_OFF_SHOWN = 20;
 /** What a master's week shows. */
 export interface WeekModel {
   staff: Staff;
-  hours: WeekdayHours[];
-  breaks: WeekdayBreak[];
+  hours: readonly WeekdayHours[];
+  breaks: readonly WeekdayBreak[];
   /** How many days off are ahead. */
   daysOff: number;
   rules: BookingRules;
@@ -95,7 +95,7 @@ export interface DayModel {
   staff: Staff;
   weekday: number;
   hours: WeekdayHours | undefined;
-  breaks: WeekdayBreak[];
+  breaks: readonly WeekdayBreak[];
 }
 
 /** One weekday with the buttons to change its hours and breaks (for admins). */
@@ -140,7 +140,7 @@ function dayOffLine(d: DayOff, staff: Staff, env: ScheduleEnv): string {
   });
 }
 
-function daysOffButtons(staff: Staff, off: DayOff[], env: ScheduleEnv): Buttons {
+function daysOffButtons(staff: Staff, off: readonly DayOff[], env: ScheduleEnv): Buttons {
   const t = ts(env.t);
   const s = staff.id;
   const buttons: Buttons = [[button(
@@ -164,7 +164,12 @@ function daysOffButtons(staff: Staff, off: DayOff[], env: ScheduleEnv): Buttons 
 }
 
 /** The upcoming days off that concern a master (business-wide ones included). */
-export function daysOffView(staff: Staff, off: DayOff[], notice: string, env: ScheduleEnv): Screen {
+export function daysOffView(
+  staff: Staff,
+  off: readonly DayOff[],
+  notice: string,
+  env: ScheduleEnv,
+): Screen {
   const t = ts(env.t);
   const lines = [t("days_off_title", { suffixHtml: suffix(staff, env) }), ""];
   if (off.length === 0) lines.push(t("days_off_empty"));
