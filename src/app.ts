@@ -5,7 +5,8 @@
 import "./ops/quiet_punycode.ts"; // first: before anything loads grammY
 import { type Api } from "grammy";
 import type { Config } from "./config.ts";
-import { type Db } from "./db/connection.ts";
+import { attachWalSync, type Db, durable } from "./db/connection.ts";
+import type { SyncFile } from "./db/wal_sync.ts";
 import { localizeDefaultMaster, openMigrated, syncOwners } from "./db/setup.ts";
 import { migrateUp } from "./db/migrate.ts";
 import { listOwnerIds } from "./db/admins_repo.ts";
@@ -67,6 +68,8 @@ export interface StartOptions {
   wait?: Wait;
   /** How long `stop` lets in-flight updates finish before aborting their API calls; 5 s. */
   stopGraceMs?: number;
+  /** The fsync of the durability barrier (tests hold it to see that nothing leaves before it). */
+  syncWal?: SyncFile;
 }
 
 /** Where CRITICAL log records go once the bot exists to send them. */
@@ -92,7 +95,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     dataDir: config.dataDir,
     timeZone: config.timeZone,
   });
-  const storage = await openStorage(config, clock, logger);
+  const storage = await openStorage(config, clock, logger, options.syncWal);
   try {
     return await startServing(config, options, { clock, logger, critical, storage });
   } catch (error) {
@@ -173,7 +176,12 @@ function productionLogger(config: Config, critical: CriticalSink): Logger {
  * Takes the data-folder lock, heals the database from a backup when it is damaged (refusing
  * to start when no compatible valid backup exists), migrates it, and opens the dialog store.
  */
-async function openStorage(config: Config, clock: Clock, logger: Logger): Promise<Storage> {
+async function openStorage(
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  syncWal?: SyncFile,
+): Promise<Storage> {
   const lock = await lockDataDirForBot(config.dataDir);
   try {
     const health = await ensureHealthyDatabase({
@@ -183,6 +191,9 @@ async function openStorage(config: Config, clock: Clock, logger: Logger): Promis
       logger,
     });
     const db = openMigrated(config.dbPath, clock.now());
+    // The bot's hot writes commit without an fsync on the main thread; nothing leaves the
+    // process before their fsync (writeTransaction's "deferred" durability).
+    attachWalSync(db, config.dbPath, syncWal);
     // No other bot on this folder: the outbox rows in hand belong to a process that died.
     const inFlight = lock.alone ? releaseAllLeases(db) : 0;
     if (inFlight > 0) logger.warning("Resending messages a crash left in flight", { inFlight });
@@ -330,6 +341,11 @@ function shutdown(parts: Parts): { run: () => Promise<void>; done: Promise<void>
       await parts.delivery.state.outboxRun;
       await health?.shutdown();
       storage.kv.kv.close();
+      // Every deferred commit is on disk before the connection goes (close would sync the
+      // checkpoint too, but only as the last connection; a failed sync must be heard here).
+      await durable(storage.db).catch((error) =>
+        logger.error("Could not sync the database before closing", { error: String(error) })
+      );
       storage.db.close();
       storage.lock.release();
       logger.info("Stopped");
