@@ -14,6 +14,8 @@ import {
   writeTransaction,
 } from "../../src/db/connection.ts";
 import { syncWalFile } from "../../src/db/wal_sync.ts";
+import { durableUpdates } from "../../src/bot/middleware/durable_updates.ts";
+import type { BotContext } from "../../src/bot/context.ts";
 import { claimDue, markDone } from "../../src/db/outbox_repo.ts";
 import { openMigrated } from "../../src/db/setup.ts";
 import { FakeClock } from "../../src/domain/clock.ts";
@@ -157,6 +159,35 @@ Deno.test("wal sync: a restore's close and reopen keep the barrier working", asy
     await durable(db);
     assert.equal(syncs.length, 2);
     assert.equal(db.prepare("SELECT count(*) AS n FROM scratch").get()!.n, 2);
+  });
+});
+
+Deno.test("wal sync: an update ends only once its deferred writes are synced, failed ones too", async () => {
+  await withDb(async (db, path) => {
+    let release = () => {};
+    const syncs: string[] = [];
+    attachWalSync(db, path, (p) => {
+      syncs.push(p);
+      return new Promise((resolve) => release = resolve);
+    });
+    const endOfUpdate = durableUpdates(db);
+    const ctx = {} as BotContext;
+    for (const fails of [false, true]) {
+      let ended = false;
+      const update = Promise.resolve(endOfUpdate(ctx, () => {
+        writeTransaction(db, () => insertRow(db, 1), { durability: "deferred" });
+        if (fails) throw new Error("handler failed after its write");
+        return Promise.resolve();
+      })).then(() => ended = true, () => ended = true);
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+      assert.equal(syncs.length, fails ? 2 : 1, "the update asked for the fsync");
+      assert.equal(ended, false, "and is not finished before it completes");
+      release();
+      await update;
+      assert.equal(ended, true);
+    }
+    await endOfUpdate(ctx, () => Promise.resolve());
+    assert.equal(syncs.length, 2, "an update that wrote nothing deferred syncs nothing");
   });
 });
 

@@ -10,6 +10,7 @@ import { type Logger, nullLogger } from "../../src/ops/log.ts";
 import { loadDemoData } from "../../src/services/demo_data.ts";
 import { BookingService } from "../../src/services/booking_service.ts";
 import { FakeBotApi } from "./fake_bot_api.ts";
+import type { SyncFile } from "../../src/db/wal_sync.ts";
 
 /** A running test bot. */
 export interface TestBot {
@@ -45,6 +46,8 @@ export interface TestBotOptions {
    * (confirmation, admins' notices). Default false: they are fixtures, made quietly.
    */
   owedMessages?: boolean;
+  /** The fsync of the durability barrier (default the real one); a test may hold it. */
+  syncWal?: SyncFile;
 }
 
 /**
@@ -89,6 +92,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
         logger: options.logger ?? nullLogger,
         noSignals: true,
         noJobs: true,
+        syncWal: options.syncWal,
       }),
       options.owedMessages ?? false,
     );
