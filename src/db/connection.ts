@@ -74,11 +74,12 @@ export interface WriteOptions {
  * that busy_timeout cannot absorb. Inside a transaction `fn` simply joins it (and its durability).
  *
  * A deferred commit is visible to other bot processes on this data folder a few milliseconds
- * before it is fsynced. That is harmless: a process only reads it, and no promise is made to
- * anyone from a read (a client told "this time is taken" is not promised anything; a power cut
- * that loses the booking also kills every process on the machine before any confirmation left).
- * A process that acts on the row writes first (the outbox claims it), and its own commit lands
- * later in the same WAL file, so the fsync that precedes its message covers ours too.
+ * before it is fsynced. That is harmless: a read promises nobody anything (a client told "this
+ * time is taken" is owed nothing; an admin's list that showed it is just redrawn), and a power
+ * cut that loses the row stops every process on the machine too, so the confirmation, which
+ * waits for this process's barrier, never left. A process that acts on the row writes first (the
+ * outbox claims it); its own commit lands later in the same WAL file, so the fsync before its
+ * message (its barrier, or its FULL commit) covers ours as well.
  */
 export function writeTransaction<T>(db: Db, fn: () => T, options: WriteOptions = {}): T {
   if (db.isTransaction) return fn();
