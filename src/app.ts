@@ -5,8 +5,9 @@
 import "./ops/quiet_punycode.ts"; // first: before anything loads grammY
 import { type Api } from "grammy";
 import type { Config } from "./config.ts";
-import { closeDatabase, type Db } from "./db/connection.ts";
+import { attachWalSync, closeDatabase, type Db, durable } from "./db/connection.ts";
 import { startBookkeeping } from "./db/bookkeeping.ts";
+import type { SyncFile } from "./db/wal_sync.ts";
 import { localizeDefaultMaster, openMigrated, syncOwners } from "./db/setup.ts";
 import { migrateUp } from "./db/migrate.ts";
 import { listOwnerIds } from "./db/admins_repo.ts";
@@ -70,6 +71,8 @@ export interface StartOptions {
   stopGraceMs?: number;
   /** How long funnel counts and tracked messages may wait to be written (db/bookkeeping.ts). */
   bookkeepingDelayMs?: number;
+  /** The fsync of the durability barrier (tests hold it to see that nothing leaves before it). */
+  syncWal?: SyncFile;
 }
 
 /** Where CRITICAL log records go once the bot exists to send them. */
@@ -95,7 +98,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     dataDir: config.dataDir,
     timeZone: config.timeZone,
   });
-  const storage = await openStorage(config, clock, logger, options.bookkeepingDelayMs);
+  const storage = await openStorage(config, clock, logger, options);
   try {
     return await startServing(config, options, { clock, logger, critical, storage });
   } catch (error) {
@@ -180,7 +183,7 @@ async function openStorage(
   config: Config,
   clock: Clock,
   logger: Logger,
-  bookkeepingDelayMs?: number,
+  options: Pick<StartOptions, "bookkeepingDelayMs" | "syncWal"> = {},
 ): Promise<Storage> {
   const lock = await lockDataDirForBot(config.dataDir);
   try {
@@ -191,6 +194,9 @@ async function openStorage(
       logger,
     });
     const db = openMigrated(config.dbPath, clock.now());
+    // The bot's hot writes commit without an fsync on the main thread; nothing leaves the
+    // process before their fsync (writeTransaction's "deferred" durability).
+    attachWalSync(db, config.dbPath, options.syncWal);
     // No other bot on this folder: the outbox rows in hand belong to a process that died.
     const inFlight = lock.alone ? releaseAllLeases(db) : 0;
     if (inFlight > 0) logger.warning("Resending messages a crash left in flight", { inFlight });
@@ -200,7 +206,7 @@ async function openStorage(
     const kv = await openKvOrMoveAside(config.kvPath, clock.now(), logger);
     // Funnel counts and tracked messages are written in batches (db/bookkeeping.ts).
     startBookkeeping(db, {
-      delayMs: bookkeepingDelayMs,
+      delayMs: options.bookkeepingDelayMs,
       onDropped: (error, operations) =>
         logger.warning("Bookkeeping writes dropped", { operations, error: String(error) }),
     });
@@ -344,6 +350,11 @@ function shutdown(parts: Parts): { run: () => Promise<void>; done: Promise<void>
       await parts.delivery.state.outboxRun;
       await health?.shutdown();
       storage.kv.kv.close();
+      // Every deferred commit is on disk before the connection goes (close would sync the
+      // checkpoint too, but only as the last connection; a failed sync must be heard here).
+      await durable(storage.db).catch((error) =>
+        logger.error("Could not sync the database before closing", { error: String(error) })
+      );
       closeDatabase(storage.db); // writes the queued bookkeeping first
       storage.lock.release();
       logger.info("Stopped");

@@ -3,7 +3,7 @@ import { Bot, BotError, Context, enhanceStorage, type Middleware, session } from
 import { sequentialize } from "@grammyjs/runner";
 import { autoRetry } from "@grammyjs/auto-retry";
 import type { Config } from "../config.ts";
-import { trackMessages, useHtmlByDefault } from "../telegram/transformers.ts";
+import { trackMessages, useDurabilityBarrier, useHtmlByDefault } from "../telegram/transformers.ts";
 import type { Update, UserFromGetMe } from "grammy/types";
 import { nativeFetch } from "../telegram/native_fetch.ts";
 import type { BotContext } from "./context.ts";
@@ -18,6 +18,7 @@ import { dialogTimeout } from "./middleware/dialog_timeout.ts";
 import { timeUpdates } from "./middleware/update_time.ts";
 import { owedFirst } from "./middleware/owed_first.ts";
 import { chain } from "./middleware/chain.ts";
+import { durableUpdates } from "./middleware/durable_updates.ts";
 import { startFeature } from "./features/start.ts";
 import { bookingFeature } from "./features/booking/index.ts";
 import { myBookingsFeature } from "./features/my_bookings/index.ts";
@@ -63,10 +64,13 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   useHtmlByDefault(bot.api);
+  useDurabilityBarrier(bot.api, deps.db);
   bot.api.config.use(markBlockedUsers(deps));
   bot.api.config.use(trackMessages(deps));
 
-  // First of all: while a restore swaps the database, updates wait here (none is dropped).
+  // Outermost: the update ends only once its writes are on disk.
+  bot.use(durableUpdates(deps.db));
+  // While a restore swaps the database, updates wait here (none is dropped).
   const gate = deps.backups?.gate;
   if (gate) bot.use((_ctx, next) => gate.pass(next));
   bot.drop((ctx) => !isHandled(ctx));

@@ -8,7 +8,7 @@
  * again: at-least-once, and only a row whose request reached Telegram before the crash but
  * whose "done" did not commit can arrive twice.
  */
-import { type Db, writeTransaction } from "./connection.ts";
+import { type Db, type WriteOptions, writeTransaction } from "./connection.ts";
 import { stmt } from "./statements.ts";
 
 /** What a row delivers; each kind is rendered at delivery time from the booking row. */
@@ -92,6 +92,12 @@ function parse(row: Record<string, unknown>): OutboxRow {
   return { ...row, payload: JSON.parse(String(row.payload)) } as OutboxRow;
 }
 
+/**
+ * Claims and "done" marks of the sender: each is followed by a send (or the drain's end), which
+ * waits for their fsync off the main thread (the durability barrier, writeTransaction).
+ */
+const DEFERRED: WriteOptions = { durability: "deferred" };
+
 /** Writes rows (call inside the transaction of the change that owes them); returns how many. */
 export function enqueue(db: Db, rows: readonly NewOutboxRow[], now: number): number {
   for (const r of rows) {
@@ -130,7 +136,7 @@ export function claimDue(db: Db, now: number, leaseMs: number, limit: number): O
         .run(now + leaseMs, id);
     }
     return ids.map((id) => getOutboxRow(db, id)!);
-  });
+  }, DEFERRED);
 }
 
 /** One row by id. */
@@ -144,12 +150,15 @@ export function outboxOfBooking(db: Db, bookingId: number): OutboxRow[] {
   return stmt(db, `${SELECT} WHERE booking_id = ? ORDER BY id`).all(bookingId).map(parse);
 }
 
-/** Marks a row done (delivered, or given up for `outcome`). */
+/**
+ * Marks a row done (delivered, or given up for `outcome`). Deferred durability, not relaxed:
+ * the next send waits for its fsync, so a power cut still re-sends at most the one row in flight.
+ */
 export function markDone(db: Db, id: number, outcome: OutboxOutcome, now: number): void {
   writeTransaction(db, () => {
     stmt(db, "UPDATE outbox SET done_at = ?, outcome = ?, leased_until = NULL WHERE id = ?")
       .run(now, outcome, id);
-  });
+  }, DEFERRED);
 }
 
 /** Gives a claimed row back for another attempt no earlier than `retryAt`. */

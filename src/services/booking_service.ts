@@ -14,7 +14,7 @@ import {
   insertBooking,
   updateBooking,
 } from "../db/bookings_repo.ts";
-import { type Db, writeTransaction } from "../db/connection.ts";
+import { type Db, type WriteOptions, writeTransaction } from "../db/connection.ts";
 import { settleOnCancel } from "../db/deposits_repo.ts";
 import { getService } from "../db/services_repo.ts";
 import { rememberContact } from "../db/users_repo.ts";
@@ -40,6 +40,13 @@ export {
 function isSqliteSlotTaken(error: unknown): boolean {
   return error instanceof Error && /slot_taken/.test(error.message);
 }
+
+/**
+ * A client's booking, move or cancellation is always followed by a message (the answer to the
+ * press, the outbox's notices): its COMMIT skips the fsync on the main thread, and that message
+ * waits for the fsync instead (the durability barrier, writeTransaction).
+ */
+const DEFERRED: WriteOptions = { durability: "deferred" };
 
 /** How the engine treats the messages its changes owe. */
 export interface OwedMessagesOptions {
@@ -123,7 +130,7 @@ export class BookingService extends BookingCalendar {
         const actorId = input.actorId ?? input.userId;
         this.owe({ type: "created", booking, actorId }, now);
         return booking;
-      });
+      }, DEFERRED);
     } catch (error) {
       if (isSqliteSlotTaken(error)) throw new BookingError("slot_taken");
       throw error;
@@ -182,7 +189,7 @@ export class BookingService extends BookingCalendar {
       });
       this.settleDeposit(booking, now, "cancelled");
       return this.oweUpdate(booking, actor, now);
-    });
+    }, DEFERRED);
   }
 
   /** Moves a booking to a new free start (and optionally staff member, service). */
@@ -233,7 +240,7 @@ export class BookingService extends BookingCalendar {
         log("service_id", booking.serviceId, service.id);
         log("price_minor", booking.priceMinor, changes.priceMinor);
         return this.oweUpdate(booking, actor, now);
-      });
+      }, DEFERRED);
     } catch (error) {
       if (isSqliteSlotTaken(error)) throw new BookingError("slot_taken");
       throw error;

@@ -2,6 +2,7 @@
 import type { Api, RawApi, Transformer } from "grammy";
 import type { Message } from "grammy/types";
 import { trackBotMessage } from "../db/bookkeeping.ts";
+import { type Db, durable, hasUnsyncedWrites } from "../db/connection.ts";
 import type { BotDeps } from "../deps.ts";
 
 /** Methods whose text or caption is ours: catalog texts are HTML with escaped parameters. */
@@ -30,6 +31,28 @@ export function htmlByDefault(): Transformer<RawApi> {
       payload = { ...payload, parse_mode: "HTML" };
     }
     return prev(method, payload, signal);
+  };
+}
+
+/** Clients that already wait for the durability barrier. */
+const barrierClients = new WeakSet<Api>();
+
+/** Installs durableFirst on `api` once (every client of ours: the bot's and the jobs'). */
+export function useDurabilityBarrier(api: Api, db: Db): void {
+  if (barrierClients.has(api)) return;
+  barrierClients.add(api);
+  api.config.use(durableFirst(db));
+}
+
+/**
+ * The durability barrier of the Bot API (src/db/wal_sync.ts): no call leaves before every
+ * deferred commit made so far is fsynced, so nobody hears of a booking a power cut could still
+ * take back. Nothing is awaited when nothing is pending (the usual case for most calls).
+ */
+export function durableFirst(db: Db): Transformer<RawApi> {
+  return (prev, method, payload, signal) => {
+    if (!hasUnsyncedWrites(db)) return prev(method, payload, signal);
+    return durable(db).then(() => prev(method, payload, signal));
   };
 }
 

@@ -10,6 +10,7 @@ import { type Logger, nullLogger } from "../../src/ops/log.ts";
 import { loadDemoData } from "../../src/services/demo_data.ts";
 import { BookingService } from "../../src/services/booking_service.ts";
 import { FakeBotApi } from "./fake_bot_api.ts";
+import type { SyncFile } from "../../src/db/wal_sync.ts";
 
 /** A running test bot. */
 export interface TestBot {
@@ -47,6 +48,8 @@ export interface TestBotOptions {
   owedMessages?: boolean;
   /** How long bookkeeping (funnel counts, tracked messages) may wait; the bot's 100 ms. */
   bookkeepingDelayMs?: number;
+  /** The fsync of the durability barrier (default the real one); a test may hold it. */
+  syncWal?: SyncFile;
 }
 
 /**
@@ -92,6 +95,7 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
         noSignals: true,
         noJobs: true,
         bookkeepingDelayMs: options.bookkeepingDelayMs,
+        syncWal: options.syncWal,
       }),
       options.owedMessages ?? false,
     );
