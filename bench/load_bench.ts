@@ -303,7 +303,7 @@ export async function runLoadBench(
   // them as Telegram answers a fresh query.
   fake.onMethod("answerCallbackQuery", () => true);
   const dataDir = await Deno.makeTempDir({ prefix: "booking-load-" });
-  const ports = freePorts(3);
+  const ports = freePorts(4);
   try {
     seed(dataDir);
     const env = {
@@ -316,10 +316,16 @@ export async function runLoadBench(
       WEBHOOK_SECRET: "bench",
       NO_COLOR: "1",
     };
-    const spawn = async (name: string, script: string, port: number, flags: string[]) => {
+    const spawn = async (
+      name: string,
+      script: string,
+      port: number,
+      flags: string[],
+      extraEnv: Record<string, string> = {},
+    ) => {
       const child = new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", ...flags, `${root}${script}`, ...(name === "bot" ? ["start"] : [])],
-        env: { ...env, WEBHOOK_PORT: String(port) },
+        env: { ...env, ...extraEnv, WEBHOOK_PORT: String(port) },
         // BENCH_BOT_STDOUT=inherit shows e.g. --v8-flags=--trace-gc output.
         stdout: name === "bot" && Deno.env.get("BENCH_BOT_STDOUT") === "inherit"
           ? "inherit"
@@ -369,12 +375,37 @@ export async function runLoadBench(
       await spawn("yardstick", "bench/yardstick_bot.ts", ports[1], []),
       true,
     );
+    // The yardstick once more with its state in Deno KV: what durable dialog state alone costs.
+    const yardKv = await measure(
+      await spawn("yardstick-kv", "bench/yardstick_bot.ts", ports[3], [], { YARDSTICK_KV: "1" }),
+      false,
+    );
     const echo = await measure(await spawn("echo", "bench/echo_bot.ts", ports[2], []), false);
-    return loadFigures(bot, yard, echo, concurrency, openSeconds);
+    return [
+      ...loadFigures(bot, yard, echo, concurrency, openSeconds),
+      ...kvYardstickFigures(bot, yardKv),
+    ];
   } finally {
     await fake.stop();
     await Deno.remove(dataDir, { recursive: true });
   }
+}
+
+/** The yardstick with durable state: the part of the gap that is the cost of Deno KV alone. */
+function kvYardstickFigures(bot: Measured, yardKv: Measured): Figure[] {
+  const rate = (m: Measured) => m.closed.updates / m.closed.seconds;
+  const cpu = (m: Measured) => m.closed.cpuMs / m.closed.updates;
+  return [{
+    name: "yardstick with its state in Deno KV: updates/s, CPU per update",
+    value: `${rate(yardKv).toFixed(0)}/s, ${cpu(yardKv).toFixed(2)} ms`,
+    target: "-",
+    ok: true,
+  }, {
+    name: "bot / yardstick with Deno KV: throughput, CPU per update",
+    value: `${(rate(bot) / rate(yardKv)).toFixed(2)}, ${(cpu(bot) / cpu(yardKv)).toFixed(2)}x`,
+    target: "-",
+    ok: true,
+  }];
 }
 
 function loadFigures(
