@@ -88,7 +88,7 @@ function* slotStream(): Generator<{ date: string; start: number }> {
 }
 
 /** One process under test and the clients' state for it. */
-class Target {
+export class Target {
   updateId = 1;
   nextUser: number;
   journeys = 0;
@@ -192,7 +192,7 @@ class Journey {
   }
 }
 
-interface ClosedRun {
+export interface ClosedRun {
   updates: number;
   seconds: number;
   latencies: number[];
@@ -201,7 +201,7 @@ interface ClosedRun {
 }
 
 /** `clients` clients each walking journeys back to back until `seconds` or `journeys` is reached. */
-async function closedLoop(
+export async function closedLoop(
   t: Target,
   clients: number,
   until: { seconds?: number; journeys?: number },
@@ -275,7 +275,7 @@ interface Measured {
 }
 
 /** Prepares the booking bot's data directory (demo data, `MASTERS` masters, long horizon). */
-function seed(dataDir: string): void {
+export function seed(dataDir: string): void {
   const db = openMigrated(`${dataDir}/booking.db`, Date.now());
   loadDemoData(db, Date.now());
   writeTransaction(db, () => {

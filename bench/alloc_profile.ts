@@ -1,0 +1,185 @@
+/**
+ * Allocation profile of the booking bot under load: where it allocates per update.
+ * Starts the bot the load benchmark's way (webhook mode, the flags of `deno task start`, the
+ * bench's data) with `--inspect`, warms it up, then runs V8's sampling heap profiler (through the
+ * inspector, objects later collected by minor and major GC included, so the figures are bytes
+ * ALLOCATED, not retained) during a closed loop, and prints the sampled bytes per update: in all,
+ * by allocating function, by file or package, and by the nearest frame in our src/ (our caller).
+ * Usage: deno run -A bench/alloc_profile.ts [seconds] [clients] [top]
+ * Env: BENCH_BOT_FLAGS (extra `deno run` flags for the bot), ALLOC_PROFILE_OUT (also save the raw
+ * profile, loadable in Chrome DevTools as a .heapprofile).
+ */
+import { FakeBotApi } from "../tests/support/fake_bot_api.ts";
+import { freePorts } from "../tests/support/webhook_cluster.ts";
+import { closedLoop, seed, startFlags, Target, waitForPort } from "./load_bench.ts";
+
+const root = new URL("../", import.meta.url).pathname;
+
+/** A node of `HeapProfiler.SamplingHeapProfile`. */
+export interface ProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: ProfileNode[];
+}
+
+/** A minimal Chrome DevTools Protocol client over the inspector's WebSocket. */
+class Inspector {
+  #id = 0;
+  #waiting = new Map<number, (m: { result?: unknown; error?: unknown }) => void>();
+  private constructor(readonly ws: WebSocket) {
+    ws.onmessage = (e) => {
+      const m = JSON.parse(e.data);
+      this.#waiting.get(m.id)?.(m);
+      this.#waiting.delete(m.id);
+    };
+  }
+  static async connect(port: number): Promise<Inspector> {
+    const list = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
+    const ws = new WebSocket(list[0].webSocketDebuggerUrl);
+    await new Promise((resolve, reject) => {
+      ws.onopen = resolve;
+      ws.onerror = reject;
+    });
+    return new Inspector(ws);
+  }
+  send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+    const id = ++this.#id;
+    this.ws.send(JSON.stringify({ id, method, params }));
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(
+        id,
+        (m) => m.error ? reject(new Error(JSON.stringify(m.error))) : resolve(m.result as T),
+      );
+    });
+  }
+  close(): Promise<void> {
+    const closed = new Promise<void>((r) => this.ws.onclose = () => r());
+    this.ws.close();
+    return closed;
+  }
+}
+
+/** A short name for a script: our files relative to the repo, npm packages from their name on. */
+export function shortUrl(url: string): string {
+  if (url.startsWith(`file://${root}`)) return url.slice(`file://${root}`.length);
+  const npm = url.indexOf("registry.npmjs.org/");
+  if (npm >= 0) return url.slice(npm + "registry.npmjs.org/".length);
+  return url || "(native)";
+}
+
+const isOurs = (url: string) => url.startsWith(`file://${root}src/`);
+
+/** Sampled bytes by allocating function, by file, and by our nearest src/ frame (self included). */
+export function aggregate(head: ProfileNode): {
+  total: number;
+  byFunction: Map<string, number>;
+  byFile: Map<string, number>;
+  byOurCaller: Map<string, number>;
+} {
+  const byFunction = new Map<string, number>();
+  const byFile = new Map<string, number>();
+  const byOurCaller = new Map<string, number>();
+  const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+  let total = 0;
+  const walk = (n: ProfileNode, ours: string) => {
+    const f = n.callFrame;
+    const here = `${f.functionName || "(anonymous)"} ${shortUrl(f.url)}:${f.lineNumber + 1}`;
+    const caller = isOurs(f.url) ? here : ours;
+    if (n.selfSize > 0) {
+      total += n.selfSize;
+      add(byFunction, here, n.selfSize);
+      add(byFile, shortUrl(f.url).split("/").slice(0, 3).join("/"), n.selfSize);
+      add(byOurCaller, caller, n.selfSize);
+    }
+    for (const c of n.children) walk(c, caller);
+  };
+  walk(head, "(no src/ frame)");
+  return { total, byFunction, byFile, byOurCaller };
+}
+
+function printTop(
+  title: string,
+  m: Map<string, number>,
+  total: number,
+  updates: number,
+  top: number,
+) {
+  console.log(`\n== ${title}`);
+  for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    const share = ((v / total) * 100).toFixed(1).padStart(5);
+    console.log(`${share}% ${(v / updates / 1024).toFixed(2).padStart(7)} KB/update  ${k}`);
+  }
+}
+
+async function main() {
+  const seconds = Number(Deno.args[0] ?? 6);
+  const clients = Number(Deno.args[1] ?? 32);
+  const top = Number(Deno.args[2] ?? 30);
+  const fake = await FakeBotApi.start({ record: false, validateHtml: false });
+  fake.onMethod("answerCallbackQuery", () => true);
+  const dataDir = await Deno.makeTempDir({ prefix: "booking-alloc-" });
+  const [port, inspectPort] = freePorts(2);
+  let target: Target | undefined;
+  try {
+    seed(dataDir);
+    const extra = Deno.env.get("BENCH_BOT_FLAGS")?.split(" ").filter(Boolean) ?? [];
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        ...startFlags(),
+        ...extra,
+        `--inspect=127.0.0.1:${inspectPort}`,
+        `${root}src/main.ts`,
+        "start",
+      ],
+      env: {
+        BOT_TOKEN: "1:BENCH",
+        TELEGRAM_API_ROOT: fake.apiRoot,
+        DATA_DIR: dataDir,
+        HEALTH_PORT: "0",
+        LOG_LEVEL: "WARNING",
+        WEBHOOK_URL: "https://127.0.0.1:9/",
+        WEBHOOK_SECRET: "bench",
+        WEBHOOK_PORT: String(port),
+        NO_COLOR: "1",
+      },
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    await waitForPort(port);
+    target = new Target("bot", fake, port, child, 1_000_000);
+    await closedLoop(target, 4, { seconds: 2 });
+    const inspector = await Inspector.connect(inspectPort);
+    await inspector.send("HeapProfiler.enable");
+    await inspector.send("HeapProfiler.startSampling", {
+      samplingInterval: 4096,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+    const run = await closedLoop(target, clients, { seconds });
+    const { profile } = await inspector.send<{ profile: { head: ProfileNode } }>(
+      "HeapProfiler.getSamplingProfile",
+    );
+    await inspector.send("HeapProfiler.stopSampling");
+    await inspector.close();
+    const out = Deno.env.get("ALLOC_PROFILE_OUT");
+    if (out) Deno.writeTextFileSync(out, JSON.stringify(profile));
+    const { total, byFunction, byFile, byOurCaller } = aggregate(profile.head);
+    console.log(
+      `${run.updates} updates in ${run.seconds.toFixed(1)} s (${clients} clients); sampled ` +
+        `${(total / 1048576).toFixed(1)} MB allocated, ${
+          (total / run.updates / 1024).toFixed(1)
+        } KB per update`,
+    );
+    printTop("by allocating function", byFunction, total, run.updates, top);
+    printTop("by file or package", byFile, total, run.updates, top);
+    printTop("by nearest src/ frame (our caller)", byOurCaller, total, run.updates, top);
+  } finally {
+    await target?.stop();
+    await fake.stop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+}
+
+if (import.meta.main) await main();
