@@ -56,7 +56,7 @@ export function runSteps<C extends Context>(
   return next();
 }
 
-/** Runs `steps[i].run` with a `next` that continues at i + 1, callable once. */
+/** Runs `steps[i].run` with a `next` that continues at i + 1, callable once (throws: caller catches). */
 function runStep<C extends Context>(
   steps: readonly Step<C>[],
   ctx: C,
@@ -64,15 +64,11 @@ function runStep<C extends Context>(
   i: number,
 ): Promise<void> {
   let called = false;
-  try {
-    return Promise.resolve(steps[i].run(ctx, () => {
-      if (called) return Promise.reject(new Error("`next` already called before!"));
-      called = true;
-      return runSteps(steps, ctx, next, i + 1);
-    })) as Promise<void>;
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  return Promise.resolve(steps[i].run(ctx, () => {
+    if (called) return Promise.reject(new Error("`next` already called before!"));
+    called = true;
+    return runSteps(steps, ctx, next, i + 1);
+  })) as Promise<void>;
 }
 
 /** The function that runs `mw`: a composer's middleware is looked up per update, as grammY does. */
