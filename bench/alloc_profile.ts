@@ -69,9 +69,21 @@ export function shortUrl(url: string): string {
 
 const isOurs = (url: string) => url.startsWith(`file://${root}src/`);
 
+/**
+ * Frames of the inspector's own network capture: with --inspect, Deno reports every fetch to
+ * the inspector and tees each response body to read it again. A bot run without --inspect
+ * allocates none of it, so the report counts it apart.
+ */
+const INSPECTOR_FRAMES =
+  /^(requestWillBeSent|emitWithData|safeEmit|joinHeaderValuesForCdp|drainResponseForInspector|tee)$/;
+const isInspectors = (f: ProfileNode["callFrame"]) =>
+  f.url.includes("inspector_network_bridge") ||
+  (f.url.startsWith("ext:") && INSPECTOR_FRAMES.test(f.functionName));
+
 /** Sampled bytes by allocating function, by file, and by our nearest src/ frame (self included). */
 export function aggregate(head: ProfileNode): {
   total: number;
+  inspectors: number;
   byFunction: Map<string, number>;
   byFile: Map<string, number>;
   byOurCaller: Map<string, number>;
@@ -81,20 +93,23 @@ export function aggregate(head: ProfileNode): {
   const byOurCaller = new Map<string, number>();
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
   let total = 0;
-  const walk = (n: ProfileNode, ours: string) => {
+  let inspectors = 0;
+  const walk = (n: ProfileNode, ours: string, inspector: boolean) => {
     const f = n.callFrame;
     const here = `${f.functionName || "(anonymous)"} ${shortUrl(f.url)}:${f.lineNumber + 1}`;
     const caller = isOurs(f.url) ? here : ours;
-    if (n.selfSize > 0) {
+    inspector ||= isInspectors(f);
+    if (n.selfSize > 0 && inspector) inspectors += n.selfSize;
+    else if (n.selfSize > 0) {
       total += n.selfSize;
       add(byFunction, here, n.selfSize);
       add(byFile, shortUrl(f.url).split("/").slice(0, 3).join("/"), n.selfSize);
       add(byOurCaller, caller, n.selfSize);
     }
-    for (const c of n.children) walk(c, caller);
+    for (const c of n.children) walk(c, caller, inspector);
   };
-  walk(head, "(no src/ frame)");
-  return { total, byFunction, byFile, byOurCaller };
+  walk(head, "(no src/ frame)", false);
+  return { total, inspectors, byFunction, byFile, byOurCaller };
 }
 
 function printTop(
@@ -165,12 +180,12 @@ async function main() {
     await inspector.close();
     const out = Deno.env.get("ALLOC_PROFILE_OUT");
     if (out) Deno.writeTextFileSync(out, JSON.stringify(profile));
-    const { total, byFunction, byFile, byOurCaller } = aggregate(profile.head);
+    const { total, inspectors, byFunction, byFile, byOurCaller } = aggregate(profile.head);
+    const kb = (bytes: number) => (bytes / run.updates / 1024).toFixed(1);
     console.log(
       `${run.updates} updates in ${run.seconds.toFixed(1)} s (${clients} clients); sampled ` +
-        `${(total / 1048576).toFixed(1)} MB allocated, ${
-          (total / run.updates / 1024).toFixed(1)
-        } KB per update`,
+        `${((total + inspectors) / 1048576).toFixed(1)} MB allocated: ${kb(total)} KB per update ` +
+        `(+ ${kb(inspectors)} KB per update by the inspector's network capture, left out below)`,
     );
     printTop("by allocating function", byFunction, total, run.updates, top);
     printTop("by file or package", byFile, total, run.updates, top);
