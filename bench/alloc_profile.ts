@@ -5,13 +5,15 @@
  * inspector, objects later collected by minor and major GC included, so the figures are bytes
  * ALLOCATED, not retained) during a closed loop, and prints the sampled bytes per update: in all,
  * by allocating function, by file or package, and by the nearest frame in our src/ (our caller).
- * Usage: deno run -A bench/alloc_profile.ts [seconds] [clients] [top]
+ * Usage: deno run -A bench/alloc_profile.ts [seconds] [clients] [top] [--gc]
+ *   --gc: no inspector; the bytes per update from the heap sizes `--trace-gc` prints around each
+ *   collection (no sites, but free of the inspector's own allocations).
  * Env: BENCH_BOT_FLAGS (extra `deno run` flags for the bot), ALLOC_PROFILE_OUT (also save the raw
  * profile, loadable in Chrome DevTools as a .heapprofile).
  */
 import { FakeBotApi } from "../tests/support/fake_bot_api.ts";
 import { freePorts } from "../tests/support/webhook_cluster.ts";
-import { closedLoop, seed, startFlags, Target, waitForPort } from "./load_bench.ts";
+import { closedLoop, type ClosedRun, seed, startFlags, Target, waitForPort } from "./load_bench.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -126,70 +128,129 @@ function printTop(
   }
 }
 
+/**
+ * Bytes the V8 heap grew by between garbage collections, from `--trace-gc` lines ("Scavenge
+ * 5.2 (7.0) -> 4.1 (8.0) MB"): each collection's size before it minus the size after the one
+ * before. Needs no inspector, so it also shows what the inspector's own capture adds.
+ */
+export class GcMeter {
+  allocated = 0;
+  collections = 0;
+  #after: number | undefined;
+  /** Reads one line of the bot's stdout. */
+  line(text: string): void {
+    const m =
+      /: (?:Scavenge|Mark-Compact|Minor Mark-Compact|Mark-Sweep)\S* ([\d.]+) \([\d.]+\) -> ([\d.]+) /
+        .exec(text);
+    if (!m) return;
+    const [before, after] = [Number(m[1]) * 1048576, Number(m[2]) * 1048576];
+    if (this.#after !== undefined && before > this.#after) this.allocated += before - this.#after;
+    this.#after = after;
+    this.collections++;
+  }
+}
+
+async function meterLines(stream: ReadableStream<Uint8Array>, meter: GcMeter): Promise<void> {
+  let rest = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    const lines = (rest + chunk).split("\n");
+    rest = lines.pop()!;
+    for (const l of lines) meter.line(l);
+  }
+}
+
+/** Samples allocations during `during` through the inspector on `port`. */
+async function sampled<T>(port: number, during: () => Promise<T>): Promise<[T, ProfileNode]> {
+  const inspector = await Inspector.connect(port);
+  await inspector.send("HeapProfiler.enable");
+  await inspector.send("HeapProfiler.startSampling", {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  const result = await during();
+  const { profile } = await inspector.send<{ profile: { head: ProfileNode } }>(
+    "HeapProfiler.getSamplingProfile",
+  );
+  await inspector.send("HeapProfiler.stopSampling");
+  await inspector.close();
+  const out = Deno.env.get("ALLOC_PROFILE_OUT");
+  if (out) Deno.writeTextFileSync(out, JSON.stringify(profile));
+  return [result, profile.head];
+}
+
+function report(head: ProfileNode, run: ClosedRun, clients: number, top: number): void {
+  const { total, inspectors, byFunction, byFile, byOurCaller } = aggregate(head);
+  const kb = (bytes: number) => (bytes / run.updates / 1024).toFixed(1);
+  console.log(
+    `${run.updates} updates in ${run.seconds.toFixed(1)} s (${clients} clients); sampled ` +
+      `${((total + inspectors) / 1048576).toFixed(1)} MB allocated: ${kb(total)} KB per update ` +
+      `(+ ${kb(inspectors)} KB per update by the inspector's network capture, left out below)`,
+  );
+  printTop("by allocating function", byFunction, total, run.updates, top);
+  printTop("by file or package", byFile, total, run.updates, top);
+  printTop("by nearest src/ frame (our caller)", byOurCaller, total, run.updates, top);
+}
+
+/** Starts the bot the load benchmark's way with `flags` on `dataDir`, webhook on `port`. */
+function spawnBot(fake: FakeBotApi, dataDir: string, port: number, flags: string[]) {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", ...startFlags(), ...flags, `${root}src/main.ts`, "start"],
+    env: {
+      BOT_TOKEN: "1:BENCH",
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      DATA_DIR: dataDir,
+      HEALTH_PORT: "0",
+      LOG_LEVEL: "WARNING",
+      WEBHOOK_URL: "https://127.0.0.1:9/",
+      WEBHOOK_SECRET: "bench",
+      WEBHOOK_PORT: String(port),
+      NO_COLOR: "1",
+    },
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+}
+
 async function main() {
-  const seconds = Number(Deno.args[0] ?? 6);
-  const clients = Number(Deno.args[1] ?? 32);
-  const top = Number(Deno.args[2] ?? 30);
+  const gc = Deno.args.includes("--gc");
+  const [seconds = 6, clients = 32, top = 30] = Deno.args.filter((a) => a !== "--gc").map(Number);
   const fake = await FakeBotApi.start({ record: false, validateHtml: false });
   fake.onMethod("answerCallbackQuery", () => true);
   const dataDir = await Deno.makeTempDir({ prefix: "booking-alloc-" });
   const [port, inspectPort] = freePorts(2);
+  const meter = new GcMeter();
   let target: Target | undefined;
   try {
     seed(dataDir);
     const extra = Deno.env.get("BENCH_BOT_FLAGS")?.split(" ").filter(Boolean) ?? [];
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        ...startFlags(),
-        ...extra,
-        `--inspect=127.0.0.1:${inspectPort}`,
-        `${root}src/main.ts`,
-        "start",
-      ],
-      env: {
-        BOT_TOKEN: "1:BENCH",
-        TELEGRAM_API_ROOT: fake.apiRoot,
-        DATA_DIR: dataDir,
-        HEALTH_PORT: "0",
-        LOG_LEVEL: "WARNING",
-        WEBHOOK_URL: "https://127.0.0.1:9/",
-        WEBHOOK_SECRET: "bench",
-        WEBHOOK_PORT: String(port),
-        NO_COLOR: "1",
-      },
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const how = gc ? "--v8-flags=--trace-gc" : `--inspect=127.0.0.1:${inspectPort}`;
+    const child = spawnBot(fake, dataDir, port, [...extra, how]);
+    const reading = meterLines(child.stdout, meter);
     await waitForPort(port);
     target = new Target("bot", fake, port, child, 1_000_000);
     await closedLoop(target, 4, { seconds: 2 });
-    const inspector = await Inspector.connect(inspectPort);
-    await inspector.send("HeapProfiler.enable");
-    await inspector.send("HeapProfiler.startSampling", {
-      samplingInterval: 4096,
-      includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
-    });
-    const run = await closedLoop(target, clients, { seconds });
-    const { profile } = await inspector.send<{ profile: { head: ProfileNode } }>(
-      "HeapProfiler.getSamplingProfile",
-    );
-    await inspector.send("HeapProfiler.stopSampling");
-    await inspector.close();
-    const out = Deno.env.get("ALLOC_PROFILE_OUT");
-    if (out) Deno.writeTextFileSync(out, JSON.stringify(profile));
-    const { total, inspectors, byFunction, byFile, byOurCaller } = aggregate(profile.head);
-    const kb = (bytes: number) => (bytes / run.updates / 1024).toFixed(1);
-    console.log(
-      `${run.updates} updates in ${run.seconds.toFixed(1)} s (${clients} clients); sampled ` +
-        `${((total + inspectors) / 1048576).toFixed(1)} MB allocated: ${kb(total)} KB per update ` +
-        `(+ ${kb(inspectors)} KB per update by the inspector's network capture, left out below)`,
-    );
-    printTop("by allocating function", byFunction, total, run.updates, top);
-    printTop("by file or package", byFile, total, run.updates, top);
-    printTop("by nearest src/ frame (our caller)", byOurCaller, total, run.updates, top);
+    if (gc) {
+      const [before, count] = [meter.allocated, meter.collections];
+      const run = await closedLoop(target, clients, { seconds });
+      const bytes = meter.allocated - before;
+      console.log(
+        `${run.updates} updates in ${run.seconds.toFixed(1)} s (${clients} clients), no ` +
+          `inspector: ${meter.collections - count} collections, heap grew by ` +
+          `${(bytes / 1048576).toFixed(1)} MB: ${
+            (bytes / run.updates / 1024).toFixed(1)
+          } KB per update`,
+      );
+    } else {
+      const [run, head] = await sampled(
+        inspectPort,
+        () => closedLoop(target!, clients, { seconds }),
+      );
+      report(head, run, clients, top);
+    }
+    await target.stop();
+    target = undefined;
+    await reading;
   } finally {
     await target?.stop();
     await fake.stop();
