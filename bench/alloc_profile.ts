@@ -13,7 +13,15 @@
  */
 import { FakeBotApi } from "../tests/support/fake_bot_api.ts";
 import { freePorts } from "../tests/support/webhook_cluster.ts";
-import { closedLoop, type ClosedRun, seed, startFlags, Target, waitForPort } from "./load_bench.ts";
+import {
+  botEnv,
+  closedLoop,
+  type ClosedRun,
+  seed,
+  startFlags,
+  Target,
+  waitForPort,
+} from "./load_bench.ts";
 
 const root = new URL("../", import.meta.url).pathname;
 
@@ -196,17 +204,7 @@ function report(head: ProfileNode, run: ClosedRun, clients: number, top: number)
 function spawnBot(fake: FakeBotApi, dataDir: string, port: number, flags: string[]) {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", ...startFlags(), ...flags, `${root}src/main.ts`, "start"],
-    env: {
-      BOT_TOKEN: "1:BENCH",
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      DATA_DIR: dataDir,
-      HEALTH_PORT: "0",
-      LOG_LEVEL: "WARNING",
-      WEBHOOK_URL: "https://127.0.0.1:9/",
-      WEBHOOK_SECRET: "bench",
-      WEBHOOK_PORT: String(port),
-      NO_COLOR: "1",
-    },
+    env: { ...botEnv(fake.apiRoot, dataDir), WEBHOOK_PORT: String(port) },
     stdout: "piped",
     stderr: "null",
   }).spawn();

@@ -292,6 +292,20 @@ export function seed(dataDir: string): void {
   db.close();
 }
 
+/** The environment of a bot under load: webhook mode (add WEBHOOK_PORT), the fake Bot API. */
+export function botEnv(apiRoot: string, dataDir: string): Record<string, string> {
+  return {
+    BOT_TOKEN: "1:BENCH",
+    TELEGRAM_API_ROOT: apiRoot,
+    DATA_DIR: dataDir,
+    HEALTH_PORT: "0",
+    LOG_LEVEL: "WARNING",
+    WEBHOOK_URL: "https://127.0.0.1:9/",
+    WEBHOOK_SECRET: "bench",
+    NO_COLOR: "1",
+  };
+}
+
 /** Runs the bot, the yardstick and the echo bot under the same load and returns the figures. */
 export async function runLoadBench(
   seconds = 10,
@@ -306,16 +320,7 @@ export async function runLoadBench(
   const ports = freePorts(3);
   try {
     seed(dataDir);
-    const env = {
-      BOT_TOKEN: "1:BENCH",
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      DATA_DIR: dataDir,
-      HEALTH_PORT: "0",
-      LOG_LEVEL: "WARNING",
-      WEBHOOK_URL: "https://127.0.0.1:9/",
-      WEBHOOK_SECRET: "bench",
-      NO_COLOR: "1",
-    };
+    const env = botEnv(fake.apiRoot, dataDir);
     const spawn = async (name: string, script: string, port: number, flags: string[]) => {
       const child = new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", ...flags, `${root}${script}`, ...(name === "bot" ? ["start"] : [])],

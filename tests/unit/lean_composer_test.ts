@@ -55,7 +55,7 @@ function wire(c: Composer<Context>, log: string[], make: () => Composer<Context>
   c.on("callback_query:data", (ctx) => void log.push(`data ${ctx.callbackQuery.data}`));
   // Registered after the chain was wired into its parent: grammY sees it, and so must we.
   return () => {
-    sub.on("message:text", (ctx, next) => (log.push("late"), next()));
+    sub.on("message:text", (_ctx, next) => (log.push("late"), next()));
     messages.use((_ctx, next) => (log.push("late message"), next()));
   };
 }
