@@ -88,7 +88,7 @@ function* slotStream(): Generator<{ date: string; start: number }> {
 }
 
 /** One process under test and the clients' state for it. */
-class Target {
+export class Target {
   updateId = 1;
   nextUser: number;
   journeys = 0;
@@ -192,7 +192,7 @@ class Journey {
   }
 }
 
-interface ClosedRun {
+export interface ClosedRun {
   updates: number;
   seconds: number;
   latencies: number[];
@@ -201,7 +201,7 @@ interface ClosedRun {
 }
 
 /** `clients` clients each walking journeys back to back until `seconds` or `journeys` is reached. */
-async function closedLoop(
+export async function closedLoop(
   t: Target,
   clients: number,
   until: { seconds?: number; journeys?: number },
@@ -275,7 +275,7 @@ interface Measured {
 }
 
 /** Prepares the booking bot's data directory (demo data, `MASTERS` masters, long horizon). */
-function seed(dataDir: string): void {
+export function seed(dataDir: string): void {
   const db = openMigrated(`${dataDir}/booking.db`, Date.now());
   loadDemoData(db, Date.now());
   writeTransaction(db, () => {
@@ -292,6 +292,20 @@ function seed(dataDir: string): void {
   db.close();
 }
 
+/** The environment of a bot under load: webhook mode (add WEBHOOK_PORT), the fake Bot API. */
+export function botEnv(apiRoot: string, dataDir: string): Record<string, string> {
+  return {
+    BOT_TOKEN: "1:BENCH",
+    TELEGRAM_API_ROOT: apiRoot,
+    DATA_DIR: dataDir,
+    HEALTH_PORT: "0",
+    LOG_LEVEL: "WARNING",
+    WEBHOOK_URL: "https://127.0.0.1:9/",
+    WEBHOOK_SECRET: "bench",
+    NO_COLOR: "1",
+  };
+}
+
 /** Runs the bot, the yardstick and the echo bot under the same load and returns the figures. */
 export async function runLoadBench(
   seconds = 10,
@@ -306,16 +320,7 @@ export async function runLoadBench(
   const ports = freePorts(4);
   try {
     seed(dataDir);
-    const env = {
-      BOT_TOKEN: "1:BENCH",
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      DATA_DIR: dataDir,
-      HEALTH_PORT: "0",
-      LOG_LEVEL: "WARNING",
-      WEBHOOK_URL: "https://127.0.0.1:9/",
-      WEBHOOK_SECRET: "bench",
-      NO_COLOR: "1",
-    };
+    const env = botEnv(fake.apiRoot, dataDir);
     const spawn = async (
       name: string,
       script: string,

@@ -18,6 +18,7 @@ import { dialogTimeout } from "./middleware/dialog_timeout.ts";
 import { timeUpdates } from "./middleware/update_time.ts";
 import { owedFirst } from "./middleware/owed_first.ts";
 import { chain } from "./middleware/chain.ts";
+import { LeanComposer } from "./composer.ts";
 import { durableUpdates } from "./middleware/durable_updates.ts";
 import { startFeature } from "./features/start.ts";
 import { bookingFeature } from "./features/booking/index.ts";
@@ -68,20 +69,24 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.api.config.use(markBlockedUsers(deps));
   bot.api.config.use(trackMessages(deps));
 
+  // Every step runs in one LeanComposer: grammY's own chain allocates a lot per update and link.
+  const steps = new LeanComposer<BotContext>();
+  bot.use(steps);
   // Outermost: the update ends only once its writes are on disk.
-  bot.use(durableUpdates(deps.db));
+  steps.use(durableUpdates(deps.db));
   // While a restore swaps the database, updates wait here (none is dropped).
   const gate = deps.backups?.gate;
-  if (gate) bot.use((_ctx, next) => gate.pass(next));
-  bot.drop((ctx) => !isHandled(ctx));
-  bot.use(timeUpdates(deps.metrics));
-  // The plain per-update steps run as one link of grammY's chain (see chain).
-  bot.use(chain(attachDeps(config, deps), trackUser, attachRole, logUpdate, privateOnly));
-  bot.use(watchBlocked, chatlessButtons);
-  bot.use(rateLimit(deps.clock), sequentialize(sessionKey), owedFirst());
-  bot.use(dialogSession(deps), dialogTimeout);
+  if (gate) steps.use((_ctx, next) => gate.pass(next));
+  steps.drop((ctx) => !isHandled(ctx));
+  steps.use(timeUpdates(deps.metrics));
+  // The plain per-update steps run as one step (see chain).
+  steps.use(chain(attachDeps(config, deps), trackUser, attachRole, logUpdate, privateOnly));
+  steps.use(watchBlocked, chatlessButtons);
+  steps.use(rateLimit(deps.clock), sequentialize(sessionKey), owedFirst());
+  steps.use(dialogSession(deps), dialogTimeout);
 
-  const features = bot.errorBoundary(errorHandler(deps));
+  const features = new LeanComposer<BotContext>();
+  steps.errorBoundary(errorHandler(deps), features);
   features.use(
     masterFeature,
     startFeature,

@@ -91,8 +91,9 @@ function overlaps(a: InstantSpan, b: InstantSpan): boolean {
  * time in steps of slotStepMinutes; each is converted to an instant on its own, so a DST
  * change day has no missing, doubled or shifted slot (a wall-clock time inside a
  * spring-forward gap does not exist and is skipped; a repeated one is offered once).
+ * `limit` stops at that many (the first ones): a month calendar only asks whether there is one.
  */
-export function freeSlots(q: SlotQuery): Slot[] {
+export function freeSlots(q: SlotQuery, limit = Infinity): Slot[] {
   if (dayState(q) !== "open") return [];
   const hours = q.schedule.hours!;
   const close = wallClockInstant(q.date, hours.end, q.timeZone) ??
@@ -122,6 +123,7 @@ export function freeSlots(q: SlotQuery): Slot[] {
     if (start < earliest) continue;
     if (anyOverlap(breaks, start, end) || anyOverlap(q.busy, start, end)) continue;
     slots.push({ start, end, minute, label: minuteLabel(minute) });
+    if (slots.length >= limit) break;
   }
   return slots;
 }

@@ -32,6 +32,9 @@ function renderLabels(pairs: [string, string][]): string {
   return `{${pairs.map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(",")}}`;
 }
 
+/** The key and label pairs of the one series of a metric without labels (never mutated). */
+const NO_LABELS: [string, [string, string][]] = [JSON.stringify([]), []];
+
 abstract class Metric {
   constructor(
     readonly name: string,
@@ -51,6 +54,8 @@ abstract class Metric {
 
   /** Checks `labels` has exactly the declared names; returns [key, label pairs]. */
   protected key(labels: Labels | undefined): [string, [string, string][]] {
+    // The usual call (no labels on a metric without any) allocates nothing: it runs per update.
+    if (labels === undefined && this.labelNames.length === 0) return NO_LABELS;
     const given = labels ?? {};
     const names = Object.keys(given);
     if (
@@ -107,7 +112,9 @@ export class Gauge extends Metric {
   /** Sets the series with `labels` to `value`. */
   set(labels: Labels | undefined, value: number): void {
     const [key, pairs] = this.key(labels);
-    this.#series.set(key, { pairs, value });
+    const entry = this.#series.get(key);
+    if (entry) entry.value = value;
+    else this.#series.set(key, { pairs, value });
   }
 
   /** Adds `value` (default 1) to the series with `labels`. */

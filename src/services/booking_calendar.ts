@@ -87,6 +87,13 @@ export interface BookingRequest {
 /** "full": open, but every time is taken (its waitlist can be joined). */
 export type CalendarDay = "past" | "unavailable" | "full" | "free";
 
+/** How many spans start in [from, to). */
+function countStartingIn(spans: InstantSpan[], from: number, to: number): number {
+  let n = 0;
+  for (const b of spans) if (b.start >= from && b.start < to) n++;
+  return n;
+}
+
 /** Free slots, calendars and rules of one database, clock and time zone. */
 export class BookingCalendar {
   constructor(
@@ -156,7 +163,7 @@ export class BookingCalendar {
       durationMinutes,
       schedule: window.schedule(date),
       busy,
-      bookingsThatDay: busy.filter((b) => b.start >= from && b.start < to).length,
+      bookingsThatDay: countStartingIn(busy, from, to),
       rules,
       now: this.clock.now(),
     };
@@ -239,19 +246,20 @@ export class BookingCalendar {
     return readTransaction(this.db, () => {
       const service = this.bookableService(serviceId);
       const rules = this.rules();
-      const byStart = new Map<number, StaffSlot & { load: number }>();
+      const byStart = new Map<number, StaffSlot>();
+      const loadAt = new Map<number, number>();
       for (const { staffId, durationMinutes } of this.staffFor(choice, service)) {
         const window = this.window(staffId, date, date, excludeBookingId);
         const q = this.query(window, date, durationMinutes, rules);
-        for (const slot of freeSlots(q)) {
-          const seen = byStart.get(slot.start);
-          if (!seen || q.bookingsThatDay < seen.load) {
-            byStart.set(slot.start, { ...slot, staffId, load: q.bookingsThatDay });
+        for (const { start, end, minute, label } of freeSlots(q)) {
+          const load = loadAt.get(start);
+          if (load === undefined || q.bookingsThatDay < load) {
+            byStart.set(start, { start, end, minute, label, staffId });
+            loadAt.set(start, q.bookingsThatDay);
           }
         }
       }
-      return [...byStart.values()].sort((a, b) => a.start - b.start)
-        .map(({ load: _load, ...slot }) => slot);
+      return [...byStart.values()].sort((a, b) => a.start - b.start);
     });
   }
 
@@ -284,7 +292,7 @@ export class BookingCalendar {
             state = "past";
             break;
           }
-          if (s === "open" && freeSlots(q).length > 0) {
+          if (s === "open" && freeSlots(q, 1).length > 0) {
             state = "free";
             break;
           }

@@ -12,6 +12,8 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const yearMonth = z.string().regex(/^\d{4}-\d{2}$/);
 const word = z.string().regex(/^[a-z_]{1,24}$/);
 
+const utf8 = new TextEncoder();
+
 /** A codec for one kind of button. */
 export interface CallbackCodec<T extends Record<string, unknown>> {
   prefix: string;
@@ -35,8 +37,11 @@ export function codec<S extends Record<string, z.ZodType>>(
     prefix,
     filter: new RegExp(`^${prefix}(:|$)`),
     pack(data: T): string {
-      const packed = [prefix, ...keys.map((k) => String(data[k]))].join(":");
-      if (new TextEncoder().encode(packed).length > 64) {
+      let packed = prefix;
+      for (const k of keys) packed += `:${data[k]}`;
+      // A UTF-16 unit is at most 3 UTF-8 bytes: a short string needs no encoding (every button
+      // of a calendar is packed on every render).
+      if (packed.length > 21 && utf8.encode(packed).length > 64) {
         throw new Error(`Callback data too long: ${packed}`);
       }
       return packed;

@@ -330,3 +330,21 @@ Deno.test("service: restore brings a deleted booking back as it was, through the
     await s.close();
   }
 });
+
+Deno.test("service: 'any' free slots name the master with fewer bookings that day, once per start", async () => {
+  const s = await setup();
+  try {
+    const second = insertStaff(s.db, "Olga", NOW);
+    for (let d = 1; d <= 5; d++) setWorkingHours(s.db, second, d, { start: 540, end: 1080 });
+    const day = Temporal.PlainDate.from("2026-12-02");
+    const busier = book(s.engine, 1, s.services.Haircut, at("2026-12-02T07:00:00Z")).staffId;
+    const slots = s.engine.freeSlots(s.services.Haircut, "any", day);
+    const starts = slots.map((x) => x.start);
+    assert.deepEqual(starts, [...new Set(starts)].sort((a, b) => a - b));
+    assert.ok(slots.length > 10);
+    for (const slot of slots) assert.notEqual(slot.staffId, busier, slot.label);
+    assert.deepEqual(Object.keys(slots[0]), ["start", "end", "minute", "label", "staffId"]);
+  } finally {
+    await s.close();
+  }
+});

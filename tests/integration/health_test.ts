@@ -190,3 +190,22 @@ Deno.test("metrics registry: label escaping, validation, gauges", () => {
       "queue_length 4\n",
   );
 });
+
+Deno.test("metrics registry: series without labels count apart per metric; labels still checked", () => {
+  const registry = new Registry();
+  const a = registry.counter("a_total", "A.");
+  const b = registry.counter("b_total", "B.");
+  const h = registry.histogram("h_seconds", "H.", [], [0.1, 1]);
+  a.inc();
+  a.inc();
+  b.inc(undefined, 5);
+  h.observe(undefined, 0.5);
+  h.observe(undefined, 2);
+  assert.equal(a.get(), 2);
+  assert.equal(b.get(), 5);
+  assert.deepEqual(h.get(), { count: 2, sum: 2.5 });
+  assert.throws(() => a.inc({ x: "1" }), /takes labels/);
+  assert.throws(() => registry.counter("c_total", "C.", ["x"]).inc(), /takes labels/);
+  assert.match(registry.render(), /^a_total 2$/m);
+  assert.match(registry.render(), /^h_seconds_bucket\{le="1"\} 1$/m);
+});

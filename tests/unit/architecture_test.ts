@@ -135,3 +135,12 @@ Deno.test("architecture: every button codec has its own prefix", async () => {
     .map(([prefix, where]) => `${prefix}: ${where.join(", ")}`);
   assert.deepEqual(shared, []);
 });
+
+Deno.test("architecture: handlers register on LeanComposer, never on grammY's Composer (costly per update)", async () => {
+  const wrong: string[] = [];
+  for (const file of files) {
+    const text = await Deno.readTextFile(new URL(file, SRC));
+    if (/new Composer\b/.test(text)) wrong.push(file);
+  }
+  assert.deepEqual(wrong, []);
+});

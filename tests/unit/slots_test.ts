@@ -205,3 +205,15 @@ Deno.test("policy: cancellation allowed at exactly the cutoff, refused a millise
   assert.equal(canClientChange(start, at("2026-12-01T09:00:00Z"), 0), true);
   assert.equal(canClientChange(start, at("2026-12-01T10:00:00.001Z"), 0), false);
 });
+
+Deno.test("slots: a limit returns the first free slots only, after the same skips", () => {
+  const busy = [{ start: at("2026-12-01T06:00:00Z"), end: at("2026-12-01T07:30:00Z") }];
+  const q = query({
+    busy,
+    schedule: { hours: { start: 9 * 60, end: 18 * 60 }, breaks: [], dayOff: false },
+  });
+  const all = freeSlots(q);
+  assert.deepEqual(freeSlots(q, 1), all.slice(0, 1));
+  assert.deepEqual(freeSlots(q, 3).map((s) => s.label), ["10:30", "11:00", "11:30"]);
+  assert.deepEqual(freeSlots(q, 100), all);
+});

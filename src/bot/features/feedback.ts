@@ -1,12 +1,12 @@
 /** Feedback after a visit: 1-5 stars, then an optional comment; one per booking. */
-import { Composer } from "grammy";
+import { LeanComposer } from "../composer.ts";
 import { cb } from "../../ui/callback_data.ts";
 import type { BotContext } from "../context.ts";
 import { initialSession } from "../session.ts";
 import { ack, button, menuRow, show } from "../ui.ts";
 
 /** Rating buttons and the comment step. */
-export const feedbackFeature = new Composer<BotContext>();
+export const feedbackFeature = new LeanComposer<BotContext>();
 
 feedbackFeature.callbackQuery(cb.rate.filter, async (ctx) => {
   const data = cb.rate.unpack(ctx.callbackQuery.data);

@@ -2,7 +2,7 @@
  * "Мои данные": the name and phone the bot remembers for the client's future bookings, and
  * how to change them (a booking already made keeps its own; "my bookings" edits that).
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../composer.ts";
 import { getUser } from "../../db/users_repo.ts";
 import { cb } from "../../ui/callback_data.ts";
 import type { BotContext } from "../context.ts";
@@ -10,7 +10,7 @@ import { initialSession } from "../session.ts";
 import { ack, button, menuRow, show } from "../ui.ts";
 
 /** The client's profile screen and its two inputs. */
-export const profileFeature = new Composer<BotContext>();
+export const profileFeature = new LeanComposer<BotContext>();
 
 /** Shows the remembered name and phone with the buttons to change them. */
 export async function showProfile(ctx: BotContext, notice?: string): Promise<void> {

@@ -1,5 +1,5 @@
 /** /start (with deep links), the main menu, /help for the current step, language, cancel. */
-import { Composer } from "grammy";
+import { LeanComposer } from "../composer.ts";
 import { businessProfile } from "../../db/profile_repo.ts";
 import { withSalon } from "../../ui/profile.ts";
 import { cb } from "../../ui/callback_data.ts";
@@ -15,7 +15,7 @@ import { repeatBooking, startBooking } from "./booking/flow.ts";
 const salon = (ctx: BotContext) => businessProfile(ctx.deps.db);
 
 /** Entry points every user sees. */
-export const startFeature = new Composer<BotContext>();
+export const startFeature = new LeanComposer<BotContext>();
 
 // `/start staff_<token>` (a master's invite) is the masters feature's, which comes first.
 startFeature.command("start", async (ctx) => {

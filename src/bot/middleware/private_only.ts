@@ -1,5 +1,6 @@
 /** Where the bot listens: people in private chats only. */
-import { Composer, type Middleware } from "grammy";
+import type { Middleware } from "grammy";
+import { LeanComposer } from "../composer.ts";
 import type { BotContext } from "../context.ts";
 
 /**
@@ -13,7 +14,7 @@ export const privateOnly: Middleware<BotContext> = (ctx, next) => {
 };
 
 /** A button on an inline-mode message has no chat to answer in: nothing of ours sends those. */
-export const chatlessButtons = new Composer<BotContext>();
+export const chatlessButtons = new LeanComposer<BotContext>();
 
 chatlessButtons.on("callback_query", async (ctx, next) => {
   if (ctx.callbackQuery.message) return next();

@@ -1,5 +1,6 @@
 /** Keeps the users table in step with who writes to the bot, and who blocked it. */
-import { Composer, type Middleware } from "grammy";
+import type { Middleware } from "grammy";
+import { LeanComposer } from "../composer.ts";
 import { pickLanguage, translator } from "../../ui/i18n.ts";
 import type { BotContext } from "../context.ts";
 
@@ -17,7 +18,7 @@ export const trackUser: Middleware<BotContext> = (ctx, next) => {
 };
 
 /** The user blocked (or unblocked) the bot: remember it so jobs stop sending. */
-export const watchBlocked = new Composer<BotContext>();
+export const watchBlocked = new LeanComposer<BotContext>();
 
 watchBlocked.on("my_chat_member", (ctx) => {
   if (ctx.myChatMember.new_chat_member.status === "kicked") {

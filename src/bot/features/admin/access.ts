@@ -3,7 +3,7 @@
  * Telegram id, change roles (admin / viewer) and remove them. Owners come from ADMIN_IDS
  * and cannot be changed from the bot.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../composer.ts";
 import { z } from "zod";
 import { type Admin, type AdminRole, getAdminRole, listAdmins } from "../../../db/admins_repo.ts";
 import { getUser } from "../../../db/users_repo.ts";
@@ -31,7 +31,7 @@ import {
 } from "./kit.ts";
 
 /** The composer of the admin access section. */
-export const adminAccess = new Composer<BotContext>();
+export const adminAccess = new LeanComposer<BotContext>();
 
 const int = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const grantable = z.enum(["admin", "viewer"]);

@@ -2,7 +2,7 @@
  * Admin section "audit": the audit log, read-only (role "viewer"), newest first, filtered by
  * entity, booking number and who acted. Buttons "al".
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../composer.ts";
 import { z } from "zod";
 import { listAdmins } from "../../../db/admins_repo.ts";
 import { type AuditEntity, type AuditRow, listAudit } from "../../../db/audit_repo.ts";
@@ -19,7 +19,7 @@ import type { AdminSection, InputRoutes } from "./kit.ts";
 import { awaitInput, backToAdminRow, endInput, onButton } from "./kit.ts";
 
 /** The composer of the audit log section. */
-export const adminAudit = new Composer<BotContext>();
+export const adminAudit = new LeanComposer<BotContext>();
 
 /** Entities the audit log can be filtered by. */
 const AUDIT_ENTITIES = [

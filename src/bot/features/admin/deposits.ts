@@ -3,7 +3,7 @@
  * deposit (never / always / clients with N no-shows in 12 months), each service's deposit (an
  * amount or a percent of the price), and the deposits due back, marked refunded here.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../composer.ts";
 import { z } from "zod";
 import { listDeposits } from "../../../db/deposits_repo.ts";
 import { listBookableServices } from "../../../db/services_repo.ts";
@@ -25,7 +25,7 @@ import {
 } from "./kit.ts";
 
 /** The composer of the deposits section. */
-export const adminDeposits = new Composer<BotContext>();
+export const adminDeposits = new LeanComposer<BotContext>();
 
 /** The buttons of this section (prefix "dp"). */
 export const dpCb = {

@@ -2,7 +2,7 @@
  * Admin section "feedback", read-only (role "viewer"): clients' ratings and comments with the
  * average and the 1–5 distribution, filtered by service and by visit period. Buttons "af".
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../composer.ts";
 import { z } from "zod";
 import { type FeedbackFilter, feedbackSummary, listFeedback } from "../../../db/feedback_repo.ts";
 import { getService } from "../../../db/services_repo.ts";
@@ -21,7 +21,7 @@ import type { AdminSection, InputRoutes } from "./kit.ts";
 import { awaitInput, backToAdminRow, endInput, onButton, today, typedPeriod } from "./kit.ts";
 
 /** The composer of the feedback section. */
-export const adminFeedback = new Composer<BotContext>();
+export const adminFeedback = new LeanComposer<BotContext>();
 
 const dateOrDash = z.string().regex(/^(\d{4}-\d{2}-\d{2}|-)$/);
 

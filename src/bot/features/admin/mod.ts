@@ -4,7 +4,7 @@
  * section is its own composer; every handler checks the sender's role on the server.
  */
 import { VERSION } from "../../../version.ts";
-import { Composer } from "grammy";
+import { LeanComposer } from "../../composer.ts";
 import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
 import { ack, button, type Buttons, menuRow, show } from "../../ui.ts";
@@ -33,7 +33,7 @@ import { adminClients, clientsInputs, clientsSection } from "./clients/index.ts"
 import { adminDeposits, depositsInputs, depositsSection } from "./deposits.ts";
 
 /** The admin features. */
-export const adminFeature = new Composer<BotContext>();
+export const adminFeature = new LeanComposer<BotContext>();
 
 /** The menu, in order (two to a row); a section not yet in SECTIONS routes itself. */
 const MENU: SectionId[] = [

@@ -2,7 +2,8 @@
  * The contact steps of a first booking (name, then phone), skipped for a returning client
  * whose last name and phone are remembered: the summary shows them, one tap confirms.
  */
-import { Composer, Keyboard } from "grammy";
+import { Keyboard } from "grammy";
+import { LeanComposer } from "../../composer.ts";
 import { getUser } from "../../../db/users_repo.ts";
 import { validateName, validatePhone } from "../../../domain/validation.ts";
 import { cb } from "../../../ui/callback_data.ts";
@@ -11,7 +12,7 @@ import { ack, backCancelRow, button, type Buttons, present } from "../../ui.ts";
 import { showSummary } from "./confirm.ts";
 
 /** Name, phone and the buttons and messages that fill them. */
-export const contactSteps = new Composer<BotContext>();
+export const contactSteps = new LeanComposer<BotContext>();
 
 function telegramName(ctx: BotContext): string {
   return [ctx.from!.first_name, ctx.from!.last_name].filter(Boolean).join(" ");

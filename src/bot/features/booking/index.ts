@@ -4,7 +4,7 @@
  * existing booking to a new slot. Dialog buttons pressed after the dialog ended are left
  * to the stale-button answer of "my bookings".
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../composer.ts";
 import { getService } from "../../../db/services_repo.ts";
 import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
@@ -27,7 +27,7 @@ import { showSlots } from "./slots.ts";
 import { waitlistButtons } from "./waitlist.ts";
 
 /** The client's booking dialog. */
-export const bookingFeature = new Composer<BotContext>();
+export const bookingFeature = new LeanComposer<BotContext>();
 bookingFeature.use(waitlistButtons);
 const live = bookingFeature.filter((ctx) => !isStaleDialogButton(ctx));
 bookingFeature.use(depositPayments);

@@ -1,5 +1,5 @@
 /** Telegram Payments updates: the pre-checkout answer and the payment that books. */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../composer.ts";
 import { formatPrice } from "../../../ui/format.ts";
 import type { BotContext } from "../../context.ts";
 import { show } from "../../ui.ts";
@@ -7,7 +7,7 @@ import { sendConfirmation } from "./confirm.ts";
 import { DEPOSIT_PAYLOAD as PAYLOAD } from "./deposit.ts";
 
 /** Pre-checkout and payment updates. */
-export const depositPayments = new Composer<BotContext>();
+export const depositPayments = new LeanComposer<BotContext>();
 
 depositPayments.on("pre_checkout_query", async (ctx) => {
   const m = PAYLOAD.exec(ctx.preCheckoutQuery.invoice_payload);

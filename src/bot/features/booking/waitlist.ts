@@ -2,7 +2,7 @@
  * The waitlist for clients (issue 13): "🔔 Tell me if something frees up" on a full day, a
  * part of the day to wait for, one press to take an offered time, leaving the list.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../composer.ts";
 import { getService } from "../../../db/services_repo.ts";
 import { staffVisibleToClients } from "../../../db/staff_repo.ts";
 import { BookingError } from "../../../services/booking_service.ts";
@@ -15,7 +15,7 @@ import { initialSession } from "../../session.ts";
 import { ack, backCancelRow, button, type Buttons, dayName, menuRow, show } from "../../ui.ts";
 import { afterSlot } from "./contact.ts";
 
-export const waitlistButtons = new Composer<BotContext>();
+export const waitlistButtons = new LeanComposer<BotContext>();
 
 const PARTS: DayPart[] = ["any", "morning", "afternoon", "evening"];
 

@@ -3,7 +3,7 @@
  * or sent to the owners as a request that one press approves (the approval is in the admin
  * masters section).
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../composer.ts";
 import { listOwnerIds } from "../../../db/admins_repo.ts";
 import { ScheduleError } from "../../../services/schedule_admin.ts";
 import { button } from "../../../ui/buttons.ts";
@@ -15,7 +15,7 @@ import { ack, show } from "../../ui.ts";
 import { onMasterButton } from "./common.ts";
 
 /** The composer of a master's days off. */
-export const masterDaysOff = new Composer<BotContext>();
+export const masterDaysOff = new LeanComposer<BotContext>();
 const onMaster = onMasterButton(masterDaysOff);
 
 const backRow = (ctx: BotContext) => [

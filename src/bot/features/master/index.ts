@@ -5,7 +5,7 @@
  * button changes nothing); the changes go through the booking engine, which tells the client
  * as for admins.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../composer.ts";
 import type { Booking } from "../../../db/bookings_repo.ts";
 import { listClientNotes } from "../../../db/clients_repo.ts";
 import { dayBounds, localDate } from "../../../domain/time.ts";
@@ -22,7 +22,7 @@ import { currentMaster, env, onMasterButton } from "./common.ts";
 import { masterDaysOff } from "./days_off.ts";
 
 /** The composer of the masters' own screens. */
-export const masterFeature = new Composer<BotContext>();
+export const masterFeature = new LeanComposer<BotContext>();
 const onMaster = onMasterButton(masterFeature);
 
 /** Shows the master's bookings `offset` days from today. */

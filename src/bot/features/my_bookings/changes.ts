@@ -3,6 +3,7 @@
  * bot can no longer change it) write to the admins with the booking attached.
  */
 import { Composer } from "grammy";
+import { LeanComposer } from "../../composer.ts";
 import type { Booking } from "../../../db/bookings_repo.ts";
 import { changeDeadline } from "../../../domain/policies.ts";
 import { BookingError } from "../../../services/booking_service.ts";
@@ -18,7 +19,7 @@ import { startReschedule } from "../booking/flow.ts";
 import { changeButtons, showBooking } from "./views.ts";
 
 /** Cancel, move, "I'm coming" and "write to the admin" on one booking. */
-export const bookingChanges = new Composer<BotContext>();
+export const bookingChanges = new LeanComposer<BotContext>();
 
 /**
  * Registers a button that names one of the client's own bookings: parses the data, loads the

@@ -2,7 +2,7 @@
  * "My bookings": the client's list, one booking, cancel, move, contact edits, messages to the
  * admins, book again; and the answer to a dialog button pressed after its dialog ended.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../composer.ts";
 import { listUserBookings } from "../../../db/bookings_repo.ts";
 import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
@@ -15,7 +15,7 @@ import { bookingMessages } from "./messages.ts";
 import { showBooking, showMyBookings } from "./views.ts";
 
 /** The client's own bookings. */
-export const myBookingsFeature = new Composer<BotContext>();
+export const myBookingsFeature = new LeanComposer<BotContext>();
 
 myBookingsFeature.command("my", (ctx) => showMyBookings(ctx, "up", 0));
 

@@ -2,7 +2,7 @@
  * What the client types about one booking: a new name or phone for it, or a message the
  * admins receive with the booking attached.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../composer.ts";
 import { BookingError } from "../../../services/booking_service.ts";
 import { cb } from "../../../ui/callback_data.ts";
 import { formatWhen } from "../../../ui/format.ts";
@@ -16,7 +16,7 @@ import { onOwnBooking } from "./changes.ts";
 import { showBooking } from "./views.ts";
 
 /** The "edit name/phone" buttons and the texts typed for them and for the admins. */
-export const bookingMessages = new Composer<BotContext>();
+export const bookingMessages = new LeanComposer<BotContext>();
 
 onOwnBooking(bookingMessages, cb.editContact, async (ctx, b, data) => {
   if (b.status !== "active" || b.end <= ctx.deps.clock.now()) {

@@ -4,7 +4,7 @@
  * restore itself (pause, backup of the current data, swap, reopen, resume) is LiveBackups in
  * ops/, reached through deps; this file only shows screens and starts it.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../../composer.ts";
 import { knownSchemaVersion } from "../../../../ops/backup.ts";
 import {
   type LiveBackups,
@@ -19,7 +19,7 @@ import { type AdminSection, onButton } from "../kit.ts";
 import { akCb, backupsScreen, restoreAskScreen, takenWhen } from "./views.ts";
 
 /** The composer of the Backups section. */
-export const adminBackups = new Composer<BotContext>();
+export const adminBackups = new LeanComposer<BotContext>();
 
 function desk(ctx: BotContext): LiveBackups {
   const backups = ctx.deps.backups;

@@ -4,7 +4,7 @@
  * there and told to the client), cancel, group cancel, soft delete and the CSV export.
  * Viewers may look and export; changes need the "admin" role.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../../composer.ts";
 import { parseDay, parsePeriod } from "../../../../domain/date_input.ts";
 import type { Parsed } from "../../../../domain/admin_input.ts";
 import { orderedPeriod } from "../../../../domain/period_presets.ts";
@@ -38,7 +38,7 @@ import { actor, backToBookingsRow, loadBooking, tz } from "./screen.ts";
 export { showBookingsMenu };
 
 /** The composer of the admin bookings section. */
-export const adminBookings = new Composer<BotContext>();
+export const adminBookings = new LeanComposer<BotContext>();
 
 /** The bookings entry of the admin menu. */
 export const bookingsSection: AdminSection = {

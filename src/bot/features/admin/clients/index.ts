@@ -3,7 +3,7 @@
  * name, phone or @username, open their card (history figures, private notes), write a note,
  * and book on the client's behalf through the booking engine.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../../composer.ts";
 import {
   clientFigures,
   getClient,
@@ -32,7 +32,7 @@ import { acCb } from "./codecs.ts";
 import { clientCardView, hitRows } from "./views.ts";
 
 /** The composer of the clients section. */
-export const adminClients = new Composer<BotContext>();
+export const adminClients = new LeanComposer<BotContext>();
 
 /** How many clients a search or the first screen lists. */
 const LIST_SIZE = 8;

@@ -2,7 +2,7 @@
  * Admin section "profile" (owners): the salon's name, address, phone, map link and hours note
  * that clients see; and the first-run setup an owner of a new install is walked through.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../../composer.ts";
 import { setupState } from "../../../../db/profile_repo.ts";
 import { scoped } from "../../../../ui/i18n.ts";
 import type { BotContext } from "../../../context.ts";
@@ -23,7 +23,7 @@ import { firstOpenStep, profileCb, profileView, setupView } from "./views.ts";
 import { PROFILE_LIMITS } from "../../../../services/profile_service.ts";
 
 /** The composer of the profile section and the setup. */
-export const adminProfile = new Composer<BotContext>();
+export const adminProfile = new LeanComposer<BotContext>();
 
 async function showProfile(ctx: BotContext, notice?: string): Promise<void> {
   const { text, buttons } = profileView(ctx.deps.services.profile.get(), ctx.t);

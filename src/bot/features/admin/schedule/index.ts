@@ -5,7 +5,7 @@
  * a change leaves outside the schedule are listed for the admin, never cancelled silently.
  * The masters section (staff.ts) lives here too.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../../composer.ts";
 import { listBreaks } from "../../../../db/schedule_repo.ts";
 import { ScheduleError } from "../../../../services/schedule_admin.ts";
 import { formatDate } from "../../../../ui/format.ts";
@@ -18,7 +18,7 @@ import { showDay, showDaysOff, showRules, showStaffPicker, showWeek } from "./sc
 import { adminStaff } from "./staff.ts";
 
 /** The composer of the schedule section (and, mounted inside, the masters section). */
-export const adminSchedule = new Composer<BotContext>();
+export const adminSchedule = new LeanComposer<BotContext>();
 
 /** The schedule section of the admin menu: the default master's week. */
 export const scheduleSection: AdminSection = {

@@ -3,7 +3,7 @@
  * asks with Back and Cancel, re-asks with the reason when the answer is refused, and shows
  * what changed with the bookings the change left outside the schedule.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../../composer.ts";
 import { getRules } from "../../../../db/schedule_repo.ts";
 import { getStaff } from "../../../../db/staff_repo.ts";
 import {
@@ -51,7 +51,7 @@ import { dayOffCalendar } from "./day_off_picker.ts";
 import { resolveStaff, showDay, showDaysOff, showRules } from "./screens.ts";
 
 /** The composer of the schedule's questions. */
-export const scheduleQuestions = new Composer<BotContext>();
+export const scheduleQuestions = new LeanComposer<BotContext>();
 
 /** Waits for `input` after asking `question` (above `extra` rows); Back leads to `back`. */
 async function ask(

@@ -3,7 +3,7 @@
  * rename, deactivate (after a question naming their future bookings, which stay) and
  * activate. Clients see masters only when more than one is active.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../../composer.ts";
 import { getStaff, listAllStaff, type Staff } from "../../../../db/staff_repo.ts";
 import { ScheduleError } from "../../../../services/schedule_admin.ts";
 import type { BotContext } from "../../../context.ts";
@@ -37,7 +37,7 @@ import {
 } from "./staff_views.ts";
 
 /** The composer of the masters section. */
-export const adminStaff = new Composer<BotContext>();
+export const adminStaff = new LeanComposer<BotContext>();
 
 function staffEnv(ctx: BotContext): StaffEnv {
   return {

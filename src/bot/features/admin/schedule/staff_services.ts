@@ -1,5 +1,5 @@
 /** The services a master does, from the master's side: a toggle per service ("☑️ Haircut"). */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../../composer.ts";
 import { linksOfMaster } from "../../../../db/master_services_repo.ts";
 import { listServicesWithCounts, type Service } from "../../../../db/services_repo.ts";
 import { getStaff, type Staff } from "../../../../db/staff_repo.ts";
@@ -14,7 +14,7 @@ import { staffCb } from "./codecs.ts";
 import { ts } from "./report.ts";
 
 /** The composer of the master's services screen. */
-export const staffServices = new Composer<BotContext>();
+export const staffServices = new LeanComposer<BotContext>();
 
 /** The screen: every service with a toggle (admins) or a mark (viewers). */
 export function staffServicesView(

@@ -3,7 +3,7 @@
  * active or not. Each typed answer is read like the editor reads it; buttons answer the
  * steps that have a usual choice.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../../composer.ts";
 import { isSkipWord } from "../../../../domain/admin_input.ts";
 import { setupState } from "../../../../db/profile_repo.ts";
 import { firstFreeDay } from "../../../../services/availability.ts";
@@ -19,7 +19,7 @@ import { readField } from "./fields.ts";
 import { showServiceCard } from "./screens.ts";
 
 /** The composer of the creation dialog. */
-export const serviceCreation = new Composer<BotContext>();
+export const serviceCreation = new LeanComposer<BotContext>();
 
 type NewInput = InputOf<"as_new">;
 

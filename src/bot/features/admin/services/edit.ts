@@ -3,7 +3,7 @@
  * a question naming its future bookings) and restore. Every change goes through the catalogue
  * service; a refused one is explained on the card.
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../../composer.ts";
 import type { ServiceFields } from "../../../../db/services_repo.ts";
 import { CatalogError } from "../../../../services/catalog.ts";
 import type { BotContext } from "../../../context.ts";
@@ -17,7 +17,7 @@ import { findService, showServiceCard, viewEnv } from "./screens.ts";
 import { deleteConfirmView } from "./views.ts";
 
 /** The composer of the service editor. */
-export const serviceEditor = new Composer<BotContext>();
+export const serviceEditor = new LeanComposer<BotContext>();
 
 /** Asks for a new value of a field (or shows the card when the service is gone). */
 async function askEdit(ctx: BotContext, id: number, field: ServiceTextField, problem = "") {

@@ -3,7 +3,7 @@
  * a step-by-step creation dialog, a field editor, soft delete and restore. Viewers see
  * everything; only admins change anything (checked on every update).
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../../composer.ts";
 import type { BotContext } from "../../../context.ts";
 import type { ServicesInput } from "../input.ts";
 import { type AdminSection, type InputRoutes, onScreen } from "../kit.ts";
@@ -14,7 +14,7 @@ import { mastersInputs, serviceMasters } from "./masters.ts";
 import { showServiceCard, showServiceList } from "./screens.ts";
 
 /** The composer of the services section. */
-export const adminServices = new Composer<BotContext>();
+export const adminServices = new LeanComposer<BotContext>();
 
 /** The services section of the admin menu: everyone with a role sees the list. */
 export const servicesSection: AdminSection = {

@@ -2,7 +2,7 @@
  * Who does a service: a toggle per master ("☑️ Ольга") and a master's own duration and price.
  * Viewers see the list; admins change it through the catalogue service (audited).
  */
-import { Composer } from "grammy";
+import { LeanComposer } from "../../../composer.ts";
 import { parsePriceMinor, parseWholeNumber } from "../../../../domain/admin_input.ts";
 import { CatalogError, SERVICE_LIMITS } from "../../../../services/catalog.ts";
 import type { MasterOfService } from "../../../../services/master_services.ts";
@@ -19,7 +19,7 @@ import { findService, showServiceCard, viewEnv } from "./screens.ts";
 import type { ViewEnv } from "./views.ts";
 
 /** The composer of the masters-of-a-service screen. */
-export const serviceMasters = new Composer<BotContext>();
+export const serviceMasters = new LeanComposer<BotContext>();
 
 function termsOf(service: Service, m: MasterOfService) {
   return {

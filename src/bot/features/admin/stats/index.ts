@@ -4,7 +4,8 @@
  * with the previous period of the same length; the peak hours as a weekday × hour heat map;
  * the booking funnel. Buttons "at" (calendar periods) and "atv" (any period and view).
  */
-import { Composer, InputFile } from "grammy";
+import { InputFile } from "grammy";
+import { LeanComposer } from "../../../composer.ts";
 import { z } from "zod";
 import {
   type Period,
@@ -39,7 +40,7 @@ import { retentionCb, retentionRows, retentionText } from "./retention.ts";
 import { type LapsedWeeks, retentionStats } from "../../../../services/retention.ts";
 
 /** The composer of the statistics section. */
-export const adminStats = new Composer<BotContext>();
+export const adminStats = new LeanComposer<BotContext>();
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => !!parseIsoDate(d));
 
