@@ -17,6 +17,7 @@ import { chatlessButtons, privateOnly } from "./middleware/private_only.ts";
 import { dialogTimeout } from "./middleware/dialog_timeout.ts";
 import { timeUpdates } from "./middleware/update_time.ts";
 import { owedFirst } from "./middleware/owed_first.ts";
+import { updateStart } from "./middleware/update_start.ts";
 import { chain } from "./middleware/chain.ts";
 import { durableUpdates } from "./middleware/durable_updates.ts";
 import { startFeature } from "./features/start.ts";
@@ -76,7 +77,9 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.drop((ctx) => !isHandled(ctx));
   bot.use(timeUpdates(deps.metrics));
   // The plain per-update steps run as one link of grammY's chain (see chain).
-  bot.use(chain(attachDeps(config, deps), trackUser, attachRole, logUpdate, privateOnly));
+  bot.use(
+    chain(attachDeps(config, deps), updateStart(), trackUser, attachRole, logUpdate, privateOnly),
+  );
   bot.use(watchBlocked, chatlessButtons);
   bot.use(rateLimit(deps.clock), sequentialize(sessionKey), owedFirst());
   bot.use(dialogSession(deps), dialogTimeout);
