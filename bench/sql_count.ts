@@ -22,7 +22,9 @@ function count(sql: string): void {
 /** The functions of src/ on the stack, innermost first. */
 function callers(): string {
   const frames = new Error().stack?.split("\n").filter((l) => l.includes("/src/")) ?? [];
-  return frames.slice(0, 6).map((l) => l.trim().replace(/^at /, "").replace(/\(?file:.*\/src\//, "")).join(" < ");
+  return frames.slice(0, 6).map((l) =>
+    l.trim().replace(/^at /, "").replace(/\(?file:.*\/src\//, "")
+  ).join(" < ");
 }
 const oneLine = (sql: string) => sql.replace(/\s+/g, " ").trim();
 
@@ -51,9 +53,13 @@ function dump(): void {
   rows.sort((a, b) => b[1] - a[1]);
   const total = rows.reduce((sum, [, n]) => sum + n, 0);
   const lines = rows.map(([sql, n]) =>
-    `${(n / updates).toFixed(3).padStart(8)} ${String(n).padStart(8)}  ${sql.slice(0, traced ? 600 : 160)}`
+    `${(n / updates).toFixed(3).padStart(8)} ${String(n).padStart(8)}  ${
+      sql.slice(0, traced ? 600 : 160)
+    }`
   );
-  lines.unshift(`updates ${updates}  statements ${total}  per update ${(total / updates).toFixed(2)}`);
+  lines.unshift(
+    `updates ${updates}  statements ${total}  per update ${(total / updates).toFixed(2)}`,
+  );
   Deno.writeTextFileSync(out, lines.join("\n") + "\n");
 }
 globalThis.addEventListener("unload", dump);

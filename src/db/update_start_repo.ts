@@ -6,7 +6,7 @@ import { noteGeneration } from "./config_cache.ts";
 import type { Db } from "./connection.ts";
 import { OWED_ROWS } from "./outbox_repo.ts";
 import { stmt } from "./statements.ts";
-import { USER_COLUMNS, type User } from "./users_repo.ts";
+import { type User, USER_COLUMNS } from "./users_repo.ts";
 
 /** The sender's row and whether messages are owed to the chat, read at one instant. */
 export interface UpdateStartRow {

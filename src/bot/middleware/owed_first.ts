@@ -4,13 +4,13 @@
  * them in the order things happened rather than below the answer to their next press. Waits
  * only when something is owed to that chat, and at most as long as OutboxPort.deliver does.
  */
-import type { Middleware } from "grammy";
+import type { MiddlewareFn } from "grammy";
 import { hasOwed } from "../../db/outbox_repo.ts";
 import type { BotContext } from "../context.ts";
 import { refreshStart } from "./update_start.ts";
 
 /** The middleware (after sequentialize, so one chat's updates wait in order). */
-export function owedFirst(): Middleware<BotContext> {
+export function owedFirst(): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     if (owed(ctx)) await ctx.deps.outbox!.deliver();
     await next();
