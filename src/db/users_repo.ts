@@ -24,8 +24,7 @@ export interface TelegramProfile {
   language_code?: string;
 }
 
-/** The columns of a User (as read by getUser). */
-export const USER_COLUMNS = `id, first_name AS firstName, last_name AS lastName, username,
+const COLUMNS = `id, first_name AS firstName, last_name AS lastName, username,
   language_code AS languageCode, language, last_client_name AS lastClientName,
   last_phone AS lastPhone, blocked_at AS blockedAt`;
 
@@ -54,7 +53,7 @@ export function upsertUser(db: Db, p: TelegramProfile, now: number): void {
 
 /** One user by Telegram id. */
 export function getUser(db: Db, id: number): User | undefined {
-  return stmt(db, `SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id) as User | undefined;
+  return stmt(db, `SELECT ${COLUMNS} FROM users WHERE id = ?`).get(id) as User | undefined;
 }
 
 /** Stores the language the user chose. */
@@ -84,14 +83,14 @@ export function markBlocked(db: Db, id: number, now: number): void {
 export function findUsers(db: Db, query: string, limit = 20): User[] {
   const q = query.trim().replace(/^@/, "");
   if (/^\d+$/.test(q)) {
-    return stmt(db, `SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).all(
+    return stmt(db, `SELECT ${COLUMNS} FROM users WHERE id = ?`).all(
       Number(q),
     ) as unknown as User[];
   }
   const like = `%${q.replace(/[%_\\]/g, (c) => "\\" + c)}%`;
   return stmt(
     db,
-    `SELECT ${USER_COLUMNS} FROM users WHERE lower(username) = lower(?)
+    `SELECT ${COLUMNS} FROM users WHERE lower(username) = lower(?)
        OR first_name LIKE ? ESCAPE '\\' OR last_name LIKE ? ESCAPE '\\'
      ORDER BY id LIMIT ?`,
   ).all(q, like, like, limit) as unknown as User[];
