@@ -18,11 +18,15 @@ export class UsersService {
 
   /**
    * Records the sender of an update; writes only when the profile changed or the user comes
-   * back after blocking the bot. Returns the stored user as it was before.
+   * back after blocking the bot. Returns the stored user as it was before: `read` when the
+   * caller has just read the row (update_start_repo.ts), else read here.
    */
-  track(from: TelegramProfile): User | undefined {
+  track(
+    from: TelegramProfile,
+    read: { user: User | undefined } = { user: getUser(this.db, from.id) },
+  ): User | undefined {
     const db = this.db;
-    const known = getUser(db, from.id);
+    const known = read.user;
     if (
       !known || known.blockedAt !== null || known.firstName !== from.first_name ||
       known.lastName !== (from.last_name ?? null) || known.username !== (from.username ?? null) ||
