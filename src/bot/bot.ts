@@ -17,7 +17,6 @@ import { chatlessButtons, privateOnly } from "./middleware/private_only.ts";
 import { dialogTimeout } from "./middleware/dialog_timeout.ts";
 import { timeUpdates } from "./middleware/update_time.ts";
 import { owedFirst } from "./middleware/owed_first.ts";
-import { updateStart } from "./middleware/update_start.ts";
 import { chain } from "./middleware/chain.ts";
 import { LeanComposer } from "./composer.ts";
 import { durableUpdates } from "./middleware/durable_updates.ts";
@@ -81,9 +80,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   steps.drop((ctx) => !isHandled(ctx));
   steps.use(timeUpdates(deps.metrics));
   // The plain per-update steps run as one step (see chain).
-  steps.use(
-    chain(attachDeps(config, deps), updateStart(), trackUser, attachRole, logUpdate, privateOnly),
-  );
+  steps.use(chain(attachDeps(config, deps), trackUser, attachRole, logUpdate, privateOnly));
   steps.use(watchBlocked, chatlessButtons);
   steps.use(rateLimit(deps.clock), sequentialize(sessionKey), owedFirst());
   steps.use(dialogSession(deps), dialogTimeout);

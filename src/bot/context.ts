@@ -2,7 +2,6 @@
 import type { Api, Context, SessionFlavor } from "grammy";
 import type { Config } from "../config.ts";
 import type { AdminRole } from "../db/admins_repo.ts";
-import type { UpdateStartRow } from "../db/update_start_repo.ts";
 import type { BotDeps } from "../deps.ts";
 import type { Lang, Translate } from "../ui/i18n.ts";
 import type { SessionData } from "./session.ts";
@@ -15,18 +14,6 @@ export interface BotFlavor {
   t: Translate;
   /** The admin role of the sender, undefined for clients. */
   role?: AdminRole;
-  /** What the update read as it started (middleware/update_start.ts); set for every sender. */
-  start?: UpdateStart;
-}
-
-/**
- * The sender's row and the owed flag as read when the update started: `user` is as it was before
- * trackUser refreshed the Telegram profile fields. Once `current` (always from owedFirst on), no
- * earlier update of the chat was still running then, so `user` holds what the update found.
- */
-export interface UpdateStart extends UpdateStartRow {
-  chatId: number;
-  current: boolean;
 }
 
 /** The context type of all handlers. */

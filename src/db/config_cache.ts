@@ -12,13 +12,8 @@
  * back). Reopening the file in place (a restore) drops everything. Writes made around stmt()
  * (db.exec, db.prepare) are seen from the next run of the event loop on.
  *
- * Inside withinUpdate (the handling of one bot update) a check also holds for the later runs of
- * the event loop of that update, until the update ends or a write mark moves: the update reads
- * the counter once, yet never gets a value older than a change committed before it started.
- *
  * Values are frozen: callers share them and must not change them.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { type Db, openings } from "./connection.ts";
 import { holdsOwnWrites, stmt, writeMark } from "./statements.ts";
 
@@ -42,29 +37,6 @@ const MAX_ENTRIES = 2000;
 const GENERATION = "SELECT n FROM config_generation WHERE id = 1";
 
 const states = new WeakMap<Db, ConfigState>();
-
-/** One update being handled: the last check it made, while it runs. */
-interface UpdateScope {
-  db: Db | undefined;
-  check: Check | undefined;
-  open: boolean;
-}
-
-const updates = new AsyncLocalStorage<UpdateScope>();
-
-/**
- * Runs `fn`, the handling of one update, as one scope: a generation check made in it holds for
- * all of it (see the top of the file), which follows it across awaits; once `fn` settled, what
- * it left running (a delivery, a timer) checks per run of the event loop again.
- */
-export async function withinUpdate<T>(fn: () => Promise<T>): Promise<T> {
-  const scope: UpdateScope = { db: undefined, check: undefined, open: true };
-  try {
-    return await updates.run(scope, fn);
-  } finally {
-    scope.open = false;
-  }
-}
 
 /**
  * The value `read` returns for `key`, read once per configuration generation of `db`. `read`
@@ -100,36 +72,15 @@ function stateOf(db: Db): ConfigState {
 function currentGeneration(db: Db, state: ConfigState): number | undefined {
   const mark = writeMark(db);
   if (state.check?.mark === mark) return state.check.generation;
-  const scope = updates.getStore();
-  if (scope?.open && scope.db === db && scope.check?.mark === mark) return scope.check.generation;
   const generation = readGeneration(db);
   if (generation === undefined || holdsOwnWrites(db)) return generation;
-  remember(db, state, generation, mark);
-  return generation;
-}
-
-/**
- * The generation was read just now, outside any write of this process's own (by a statement
- * that reads more, see update_start_repo.ts): it counts as the check of this run of the event
- * loop, and of the update.
- */
-export function noteGeneration(db: Db, generation: number): void {
-  if (holdsOwnWrites(db)) return;
-  remember(db, stateOf(db), generation, writeMark(db));
-}
-
-function remember(db: Db, state: ConfigState, generation: number, mark: number): void {
   const check = { generation, mark };
   state.check = check;
   // Valid for this run of the event loop only: the next update (a new task) reads it again.
   queueMicrotask(() => {
     if (state.check === check) state.check = undefined;
   });
-  const scope = updates.getStore();
-  if (scope?.open) {
-    scope.db = db;
-    scope.check = check;
-  }
+  return generation;
 }
 
 function readGeneration(db: Db): number | undefined {

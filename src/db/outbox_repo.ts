@@ -188,13 +188,13 @@ export function releaseAllLeases(db: Db): number {
     ));
 }
 
-/** The rows owed to a chat (parameters: chat id, now, now), for hasOwed and update_start_repo. */
-export const OWED_ROWS = `FROM outbox WHERE chat_id = ? AND done_at IS NULL AND not_before <= ?
-       AND (expires_at IS NULL OR expires_at > ?)`;
-
 /** Whether a message to `chatId` is owed and may be sent now (due, not expired). */
 export function hasOwed(db: Db, chatId: number, now: number): boolean {
-  return stmt(db, `SELECT 1 AS x ${OWED_ROWS} LIMIT 1`).get(chatId, now, now) !== undefined;
+  return stmt(
+    db,
+    `SELECT 1 AS x FROM outbox WHERE chat_id = ? AND done_at IS NULL AND not_before <= ?
+       AND (expires_at IS NULL OR expires_at > ?) LIMIT 1`,
+  ).get(chatId, now, now) !== undefined;
 }
 
 /** Rows not done yet (leased or not). */

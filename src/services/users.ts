@@ -18,15 +18,11 @@ export class UsersService {
 
   /**
    * Records the sender of an update; writes only when the profile changed or the user comes
-   * back after blocking the bot. Returns the stored user as it was before: `read` when the
-   * caller has just read the row (update_start_repo.ts), else read here.
+   * back after blocking the bot. Returns the stored user as it was before.
    */
-  track(
-    from: TelegramProfile,
-    read: { user: User | undefined } = { user: getUser(this.db, from.id) },
-  ): User | undefined {
+  track(from: TelegramProfile): User | undefined {
     const db = this.db;
-    const known = read.user;
+    const known = getUser(db, from.id);
     if (
       !known || known.blockedAt !== null || known.firstName !== from.first_name ||
       known.lastName !== (from.last_name ?? null) || known.username !== (from.username ?? null) ||

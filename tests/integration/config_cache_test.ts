@@ -3,6 +3,7 @@
  * connection, of another connection (another process) and after a reopen (a restore).
  */
 import assert from "node:assert/strict";
+import { StatementSync } from "node:sqlite";
 import { closeForSwap, type Db, openDatabase, writeTransaction } from "../../src/db/connection.ts";
 import { openMigrated } from "../../src/db/setup.ts";
 import { loadMigrations, migrateUp } from "../../src/db/migrate.ts";
@@ -39,7 +40,6 @@ import {
 import { businessProfile, getSetting, setSetting } from "../../src/db/profile_repo.ts";
 import { upsertUser } from "../../src/db/users_repo.ts";
 import { loadDemoData } from "../../src/services/demo_data.ts";
-import { statementsOf } from "../support/sql_trace.ts";
 
 const NOW = Date.parse("2026-12-01T06:00:00Z");
 
@@ -57,6 +57,25 @@ async function withFile(fn: (path: string, db: Db) => Promise<void>) {
     db.close();
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** The SQL of every statement `fn` runs (any connection), in order. */
+function statementsOf(fn: () => void): string[] {
+  const proto = StatementSync.prototype as unknown as Record<string, unknown>;
+  const originals = Object.fromEntries(["get", "all", "run"].map((m) => [m, proto[m]]));
+  const seen: string[] = [];
+  for (const [name, original] of Object.entries(originals)) {
+    proto[name] = function (this: StatementSync, ...args: unknown[]) {
+      seen.push(this.sourceSQL.replace(/\s+/g, " ").trim());
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    };
+  }
+  try {
+    fn();
+  } finally {
+    Object.assign(proto, originals);
+  }
+  return seen;
 }
 
 const generationOf = (db: Db) => Number(db.prepare("SELECT n FROM config_generation").get()!.n);

@@ -6,12 +6,12 @@ import type { BotContext } from "../context.ts";
 
 /**
  * Records the sender's Telegram profile (a write only when something changed) and, from the
- * same read of their row (the update's start, see update_start.ts), sets the language: the one chosen in the bot, else Telegram's, else
+ * same read of their row, sets the language: the one chosen in the bot, else Telegram's, else
  * the business language.
  */
 export const trackUser: Middleware<BotContext> = (ctx, next) => {
   const from = ctx.from;
-  const known = from && !from.is_bot ? ctx.deps.services.users.track(from, ctx.start) : undefined;
+  const known = from && !from.is_bot ? ctx.deps.services.users.track(from) : undefined;
   ctx.lang = pickLanguage(known?.language, from?.language_code, ctx.config.businessLanguage);
   ctx.t = translator(ctx.deps.catalogs, ctx.lang);
   return next();

@@ -4,7 +4,7 @@
  */
 import { Keyboard } from "grammy";
 import { LeanComposer } from "../../composer.ts";
-import { getUser, type User } from "../../../db/users_repo.ts";
+import { getUser } from "../../../db/users_repo.ts";
 import { validateName, validatePhone } from "../../../domain/validation.ts";
 import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
@@ -14,15 +14,6 @@ import { showSummary } from "./confirm.ts";
 /** Name, phone and the buttons and messages that fill them. */
 export const contactSteps = new LeanComposer<BotContext>();
 
-/**
- * The sender's stored row, with the contact they used last: the one the update started with
- * when it is current (no write of the remembered contact comes before these steps in an update).
- */
-function sender(ctx: BotContext): User | undefined {
-  const start = ctx.start;
-  return start?.current ? start.user : getUser(ctx.deps.db, ctx.from!.id);
-}
-
 function telegramName(ctx: BotContext): string {
   return [ctx.from!.first_name, ctx.from!.last_name].filter(Boolean).join(" ");
 }
@@ -31,7 +22,7 @@ function telegramName(ctx: BotContext): string {
 export async function afterSlot(ctx: BotContext): Promise<void> {
   const d = ctx.session.draft;
   if (d.rescheduleId) return showSummary(ctx);
-  const user = sender(ctx);
+  const user = getUser(ctx.deps.db, ctx.from!.id);
   const name = validateName(user?.lastClientName ?? "");
   const phone = validatePhone(user?.lastPhone ?? "");
   if (name.ok && phone.ok) {
@@ -47,7 +38,7 @@ export async function afterSlot(ctx: BotContext): Promise<void> {
 export async function askName(ctx: BotContext, fresh = false): Promise<void> {
   ctx.session.step = "name";
   ctx.session.draft.remembered = undefined;
-  const user = sender(ctx);
+  const user = getUser(ctx.deps.db, ctx.from!.id);
   const rows: Buttons = [];
   if (user?.lastClientName) {
     rows.push([button(user.lastClientName, cb.useName.pack({ which: "last" }))]);
@@ -78,7 +69,7 @@ async function closePrompts(ctx: BotContext, remove = false): Promise<void> {
 /** Asks for the phone: the contact button, the last number used, Back and Cancel. */
 export async function askPhone(ctx: BotContext): Promise<void> {
   ctx.session.step = "phone";
-  const user = sender(ctx);
+  const user = getUser(ctx.deps.db, ctx.from!.id);
   await closePrompts(ctx);
   const keyboard = new Keyboard().requestContact(ctx.t("booking.share_phone")).resized().oneTime();
   const ask = await ctx.reply(ctx.t("booking.ask_phone"), { reply_markup: keyboard });
@@ -117,7 +108,7 @@ async function acceptPhone(ctx: BotContext, phone: string): Promise<void> {
 contactSteps.callbackQuery(cb.useName.filter, async (ctx) => {
   const data = cb.useName.unpack(ctx.callbackQuery.data);
   if (!data || ctx.session.step !== "name") return ack(ctx, ctx.t("common.button_outdated"));
-  const user = sender(ctx);
+  const user = getUser(ctx.deps.db, ctx.from.id);
   const name = validateName(data.which === "last" ? user?.lastClientName ?? "" : telegramName(ctx));
   if (!name.ok) return ack(ctx, ctx.t(`errors.${name.problem}`), true);
   await ack(ctx);
@@ -127,7 +118,7 @@ contactSteps.callbackQuery(cb.useName.filter, async (ctx) => {
 
 contactSteps.callbackQuery(cb.usePhone.filter, async (ctx) => {
   if (ctx.session.step !== "phone") return ack(ctx, ctx.t("common.button_outdated"));
-  const phone = validatePhone(sender(ctx)?.lastPhone ?? "");
+  const phone = validatePhone(getUser(ctx.deps.db, ctx.from.id)?.lastPhone ?? "");
   if (!phone.ok) return ack(ctx, ctx.t("errors.phone_format"), true);
   await ack(ctx);
   await acceptPhone(ctx, phone.value);
