@@ -5,9 +5,11 @@
  * inspector, objects later collected by minor and major GC included, so the figures are bytes
  * ALLOCATED, not retained) during a closed loop, and prints the sampled bytes per update: in all,
  * by allocating function, by file or package, and by the nearest frame in our src/ (our caller).
- * Usage: deno run -A bench/alloc_profile.ts [seconds] [clients] [top] [--gc]
+ * Usage: deno run -A bench/alloc_profile.ts [seconds] [clients] [top] [--gc | --retained]
  *   --gc: no inspector; the bytes per update from the heap sizes `--trace-gc` prints around each
  *   collection (no sites, but free of the inspector's own allocations).
+ *   --retained: what is still ALIVE after the loop and a full collection, by allocation site (a
+ *   leak shows as bytes per update that stay).
  * Env: BENCH_BOT_FLAGS (extra `deno run` flags for the bot), ALLOC_PROFILE_OUT (also save the raw
  * profile, loadable in Chrome DevTools as a .heapprofile).
  */
@@ -168,15 +170,20 @@ async function meterLines(stream: ReadableStream<Uint8Array>, meter: GcMeter): P
 }
 
 /** Samples allocations during `during` through the inspector on `port`. */
-async function sampled<T>(port: number, during: () => Promise<T>): Promise<[T, ProfileNode]> {
+async function sampled<T>(
+  port: number,
+  during: () => Promise<T>,
+  retained = false,
+): Promise<[T, ProfileNode]> {
   const inspector = await Inspector.connect(port);
   await inspector.send("HeapProfiler.enable");
   await inspector.send("HeapProfiler.startSampling", {
     samplingInterval: 4096,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    includeObjectsCollectedByMajorGC: !retained,
+    includeObjectsCollectedByMinorGC: !retained,
   });
   const result = await during();
+  if (retained) await inspector.send("HeapProfiler.collectGarbage");
   const { profile } = await inspector.send<{ profile: { head: ProfileNode } }>(
     "HeapProfiler.getSamplingProfile",
   );
@@ -212,7 +219,9 @@ function spawnBot(fake: FakeBotApi, dataDir: string, port: number, flags: string
 
 async function main() {
   const gc = Deno.args.includes("--gc");
-  const [seconds = 6, clients = 32, top = 30] = Deno.args.filter((a) => a !== "--gc").map(Number);
+  const retained = Deno.args.includes("--retained");
+  const [seconds = 6, clients = 32, top = 30] = Deno.args.filter((a) => !a.startsWith("--"))
+    .map(Number);
   const fake = await FakeBotApi.start({ record: false, validateHtml: false });
   fake.onMethod("answerCallbackQuery", () => true);
   const dataDir = await Deno.makeTempDir({ prefix: "booking-alloc-" });
@@ -243,6 +252,7 @@ async function main() {
       const [run, head] = await sampled(
         inspectPort,
         () => closedLoop(target!, clients, { seconds }),
+        retained,
       );
       report(head, run, clients, top);
     }
