@@ -54,6 +54,15 @@ const KEEP_DONE_MS = 30 * 86_400_000;
 /** How one row ended this time. */
 type Outcome = "sent" | "failed" | "skipped";
 
+/** When a drain is under way (or delivery is paused), asks it to look once more; else false. */
+function joinRunningDrain(ctx: JobContext): boolean {
+  const state = ctx.state;
+  if (state.outboxPaused) return true;
+  if (!state.outboxRun) return false;
+  state.outboxAgain = true;
+  return true;
+}
+
 /**
  * Delivers every row that is due. While a drain runs, another call joins it (and makes it
  * look once more before it ends, so rows enqueued meanwhile are not left for the next tick).
@@ -103,8 +112,13 @@ export function createOutboxSender(config: Config, deps: BotDeps): JobContext {
       deps.logger.error("Outbox delivery failed", { error: String(error) });
     });
   deps.outbox = {
-    // After the current synchronous work: the change's transaction has committed by then.
-    kick: () => queueMicrotask(() => void run()),
+    // After the current synchronous work: the change's transaction has committed by then. A
+    // drain under way is only asked to look once more: under steady traffic it runs for long,
+    // and a reaction attached per kick stayed alive until it ended.
+    kick: () =>
+      queueMicrotask(() => {
+        if (!joinRunningDrain(context)) void run();
+      }),
     deliver: () => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const cap = new Promise<void>((resolve) => timer = setTimeout(resolve, DELIVER_WAIT_MS));

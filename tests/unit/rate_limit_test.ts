@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { FakeClock } from "../../src/domain/clock.ts";
 import type { BotContext } from "../../src/bot/context.ts";
-import { rateLimit } from "../../src/bot/middleware/rate_limit.ts";
+import { RateCounter, rateLimit } from "../../src/bot/middleware/rate_limit.ts";
 
 /** What one fake update did: passed on, warned, or was answered silently. */
 interface Outcome {
@@ -112,4 +112,18 @@ Deno.test("rate limit: updates without a sender pass", async () => {
     });
   }
   assert.equal(passed, 100);
+});
+
+Deno.test("rate limit: ended windows are swept once a window, live ones keep their count", () => {
+  const clock = new FakeClock(Date.parse("2026-12-01T06:00:00Z"));
+  const counter = new RateCounter(clock, 60_000);
+  for (let user = 1; user <= 1_500; user++) counter.hit(user, 30);
+  assert.equal(counter.size, 1_500); // all windows still running: nothing to drop
+  clock.advance(30_000);
+  for (let user = 2_001; user <= 2_500; user++) counter.hit(user, 30);
+  clock.advance(31_000); // the first 1,500 ended, the next 500 run for 29 s more
+  counter.hit(9_999, 30); // a new window: the sweep runs
+  assert.equal(counter.size, 501);
+  for (let i = 0; i < 29; i++) counter.hit(2_001, 30);
+  assert.deepEqual(counter.hit(2_001, 30), { allowed: false, warn: true }, "31st in its window");
 });

@@ -22,20 +22,23 @@ interface Window {
   warned: boolean;
 }
 
-/** Counts one event; says whether it is allowed and whether to warn now. */
+/** Counts one event per user id; says whether it is allowed and whether to warn now. */
 export class RateCounter {
-  private readonly windows = new Map<string, Window>();
+  /** Windows by user id (a number key: no string built per hit). */
+  private readonly windows = new Map<number, Window>();
+  private sweptAt = 0;
 
   constructor(private readonly clock: Clock, private readonly windowMs = 60_000) {}
 
   /** Registers a hit for `key` under `limit`. */
-  hit(key: string, limit: number): { allowed: boolean; warn: boolean } {
+  hit(key: number, limit: number): { allowed: boolean; warn: boolean } {
     const now = this.clock.now();
     let w = this.windows.get(key);
     if (!w || now - w.startedAt >= this.windowMs) {
       w = { startedAt: now, count: 0, warned: false };
       this.windows.set(key, w);
-      if (this.windows.size > 10_000) this.sweep(now);
+      // Ended windows go at most once a window, so a crowd of new users costs no sweep each.
+      if (this.windows.size > 1_000 && now - this.sweptAt >= this.windowMs) this.sweep(now);
     }
     w.count++;
     if (w.count <= limit) return { allowed: true, warn: false };
@@ -44,7 +47,13 @@ export class RateCounter {
     return { allowed: false, warn };
   }
 
+  /** Windows held now (tests). */
+  get size(): number {
+    return this.windows.size;
+  }
+
   private sweep(now: number): void {
+    this.sweptAt = now;
     for (const [key, w] of this.windows) {
       if (now - w.startedAt >= this.windowMs) this.windows.delete(key);
     }
@@ -56,14 +65,15 @@ export function rateLimit(
   clock: Clock,
   limits: RateLimits = DEFAULT_RATE_LIMITS,
 ): MiddlewareFn<BotContext> {
-  const counter = new RateCounter(clock);
+  const messages = new RateCounter(clock);
+  const callbacks = new RateCounter(clock);
   return async (ctx, next) => {
     const userId = ctx.from?.id;
     if (userId === undefined) return next();
     const isCallback = ctx.callbackQuery !== undefined;
     const { allowed, warn } = isCallback
-      ? counter.hit(`c:${userId}`, limits.callbacksPerMinute)
-      : counter.hit(`m:${userId}`, limits.messagesPerMinute);
+      ? callbacks.hit(userId, limits.callbacksPerMinute)
+      : messages.hit(userId, limits.messagesPerMinute);
     if (allowed) return next();
     ctx.deps.logger.warning("Rate limit exceeded", {
       userId,
