@@ -41,9 +41,10 @@ import { type JobContext, type JobsHandle, startJobs } from "./jobs/scheduler.ts
 import { createOutboxSender, outboxBusy, pausableOutbox } from "./jobs/outbox.ts";
 import { releaseAllLeases } from "./db/outbox_repo.ts";
 import { createBot } from "./bot/bot.ts";
+import { publishCommands } from "./bot/menu.ts";
 import { startHealth, startTransport, type Transport } from "./transport.ts";
 import type { BotDeps } from "./deps.ts";
-import { LANGUAGES, loadCatalogs, type Translate, translator } from "./ui/i18n.ts";
+import { loadCatalogs, type Translate } from "./ui/i18n.ts";
 import { notifyAdmins, sendToUser } from "./bot/notify.ts";
 
 /** A running bot and how to stop it. */
@@ -387,21 +388,5 @@ function stopOnSignals(stop: () => Promise<void>): void {
     Deno.addSignalListener(signal, () => {
       stop().then(() => Deno.exit(0));
     });
-  }
-}
-
-/** The command menu Telegram shows next to the input field, in each language. */
-async function publishCommands(api: Api, deps: BotDeps): Promise<void> {
-  for (const lang of LANGUAGES) {
-    const t = translator(deps.catalogs, lang);
-    const commands = (["start", "book", "my", "lang", "help", "cancel"] as const).map((
-      command,
-    ) => ({
-      command,
-      description: t(`common.cmd_${command}`),
-    }));
-    // The business language is also the default for users whose language has no list of its own.
-    const home = lang === (deps.businessLanguage ?? "ru");
-    await api.setMyCommands(commands, home ? {} : { language_code: lang });
   }
 }

@@ -5,6 +5,9 @@ import { withSalon } from "../ui/profile.ts";
 import type { BotContext } from "./context.ts";
 import { masterCb } from "../ui/master_callbacks.ts";
 import { button, type Buttons, show } from "./ui.ts";
+import type { Api } from "grammy";
+import type { BotDeps } from "../deps.ts";
+import { LANGUAGES, translator } from "../ui/i18n.ts";
 
 /** The main menu buttons (with Admin for admins). */
 export function mainMenu(ctx: BotContext): Buttons {
@@ -37,4 +40,20 @@ export async function showMainMenu(
     : ctx.t("common.main_menu");
   const shown = options.notice ? `${options.notice}\n\n${text}` : text;
   await show(ctx, shown, mainMenu(ctx), { fresh: options.fresh });
+}
+
+/** The command menu Telegram shows next to the input field, in each language. */
+export async function publishCommands(api: Api, deps: BotDeps): Promise<void> {
+  for (const lang of LANGUAGES) {
+    const t = translator(deps.catalogs, lang);
+    const commands = (["start", "book", "my", "lang", "help", "cancel"] as const).map((
+      command,
+    ) => ({
+      command,
+      description: t(`common.cmd_${command}`),
+    }));
+    // The business language is also the default for users whose language has no list of its own.
+    const home = lang === (deps.businessLanguage ?? "ru");
+    await api.setMyCommands(commands, home ? {} : { language_code: lang });
+  }
 }
