@@ -3,7 +3,7 @@ import { Bot, BotError, Context, enhanceStorage, type Middleware, session } from
 import { sequentialize } from "@grammyjs/runner";
 import { autoRetry } from "@grammyjs/auto-retry";
 import type { Config } from "../config.ts";
-import { trackMessages, useDurabilityBarrier, useHtmlByDefault } from "../telegram/transformers.ts";
+import { trackMessages, useClientDefaults } from "../telegram/transformers.ts";
 import type { Update, UserFromGetMe } from "grammy/types";
 import { nativeFetch } from "../telegram/native_fetch.ts";
 import type { BotContext } from "./context.ts";
@@ -17,7 +17,6 @@ import { chatlessButtons, privateOnly } from "./middleware/private_only.ts";
 import { dialogTimeout } from "./middleware/dialog_timeout.ts";
 import { timeUpdates } from "./middleware/update_time.ts";
 import { owedFirst } from "./middleware/owed_first.ts";
-import { chain } from "./middleware/chain.ts";
 import { LeanComposer } from "./composer.ts";
 import { durableUpdates } from "./middleware/durable_updates.ts";
 import { startFeature } from "./features/start.ts";
@@ -64,8 +63,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
     botInfo: options.botInfo,
   });
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
-  useHtmlByDefault(bot.api);
-  useDurabilityBarrier(bot.api, deps.db);
+  useClientDefaults(bot.api, deps.db);
   bot.api.config.use(markBlockedUsers(deps));
   bot.api.config.use(trackMessages(deps));
 
@@ -79,8 +77,7 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   if (gate) steps.use((_ctx, next) => gate.pass(next));
   steps.drop((ctx) => !isHandled(ctx));
   steps.use(timeUpdates(deps.metrics));
-  // The plain per-update steps run as one step (see chain).
-  steps.use(chain(attachDeps(config, deps), trackUser, attachRole, logUpdate, privateOnly));
+  steps.use(attachDeps(config, deps), trackUser, attachRole, logUpdate, privateOnly);
   steps.use(watchBlocked, chatlessButtons);
   steps.use(rateLimit(deps.clock), sequentialize(sessionKey), owedFirst());
   steps.use(dialogSession(deps), dialogTimeout);

@@ -85,11 +85,18 @@ export function writeTransaction<T>(db: Db, fn: () => T, options: WriteOptions =
   if (db.isTransaction) return fn();
   const barrier = options.durability === "deferred" ? walSyncs.get(db) : undefined;
   if (!barrier) return inTransaction(db, fn);
-  stmt(db, "PRAGMA synchronous = NORMAL").run();
-  try {
+  return withoutFsync(db, () => {
     const result = inTransaction(db, fn);
     barrier.markDirty();
     return result;
+  });
+}
+
+/** Runs `fn` with `synchronous = NORMAL` (commits skip the WAL fsync), then FULL again. */
+function withoutFsync<T>(db: Db, fn: () => T): T {
+  stmt(db, "PRAGMA synchronous = NORMAL").run();
+  try {
+    return fn();
   } finally {
     stmt(db, "PRAGMA synchronous = FULL").run();
   }
@@ -162,12 +169,7 @@ export function readTransaction<T>(db: Db, fn: () => T): T {
  */
 export function relaxedWrite<T>(db: Db, fn: () => T): T {
   if (db.isTransaction) return fn();
-  stmt(db, "PRAGMA synchronous = NORMAL").run();
-  try {
-    return fn();
-  } finally {
-    stmt(db, "PRAGMA synchronous = FULL").run();
-  }
+  return withoutFsync(db, fn);
 }
 
 /**

@@ -3,7 +3,7 @@ import { Api } from "grammy";
 import type { InlineKeyboardButton, Message } from "grammy/types";
 import type { Config } from "../config.ts";
 import { nativeFetch } from "../telegram/native_fetch.ts";
-import { trackMessages, useDurabilityBarrier, useHtmlByDefault } from "../telegram/transformers.ts";
+import { trackMessages, useClientDefaults } from "../telegram/transformers.ts";
 import type { BotDeps } from "../deps.ts";
 import type { Clock } from "../domain/clock.ts";
 import { type Lang, pickLanguage, type Translate, translator } from "../ui/i18n.ts";
@@ -74,8 +74,7 @@ export function createJobsApi(config: Config, deps: JobDeps, token = config.botT
     timeoutSeconds: 30,
     fetch: nativeFetch,
   });
-  useHtmlByDefault(api);
-  useDurabilityBarrier(api, deps.db);
+  useClientDefaults(api, deps.db);
   api.config.use(trackMessages(deps));
   api.config.use(markBlockedUsers(deps));
   return api;
@@ -106,8 +105,7 @@ export interface JobContextOptions {
 /** Builds the context the jobs run in, with the throttled sender. */
 export function createJobContext(options: JobContextOptions): JobContext {
   const { config, deps, api } = options;
-  useHtmlByDefault(api);
-  useDurabilityBarrier(api, deps.db);
+  useClientDefaults(api, deps.db);
   if (options.track) {
     api.config.use(trackMessages(deps));
     api.config.use(markBlockedUsers(deps));

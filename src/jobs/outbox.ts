@@ -70,10 +70,7 @@ function joinRunningDrain(ctx: JobContext): boolean {
 export function deliverOutbox(ctx: JobContext): Promise<JobResult> {
   const state = ctx.state;
   if (state.outboxPaused) return Promise.resolve(emptyResult());
-  if (state.outboxRun) {
-    state.outboxAgain = true;
-    return state.outboxRun;
-  }
+  if (joinRunningDrain(ctx)) return state.outboxRun!;
   state.outboxRun = (async () => {
     const total = emptyResult();
     do {

@@ -14,14 +14,18 @@ const FORMATTED_METHODS = new Set([
   "editMessageCaption",
 ]);
 
-/** Clients that already send HTML by default (a transformer must not be stacked twice). */
-const htmlClients = new WeakSet<Api>();
+/** Clients that already have the transformers of every client (they must not be stacked twice). */
+const equipped = new WeakSet<Api>();
 
-/** Installs htmlByDefault on `api` once. */
-export function useHtmlByDefault(api: Api): void {
-  if (htmlClients.has(api)) return;
-  htmlClients.add(api);
+/**
+ * Installs, once, what every client of ours needs (the bot's and the jobs'): HTML by default and
+ * the durability barrier of `db`.
+ */
+export function useClientDefaults(api: Api, db: Db): void {
+  if (equipped.has(api)) return;
+  equipped.add(api);
   api.config.use(htmlByDefault());
+  api.config.use(durableFirst(db));
 }
 
 /** Sends every text and caption with parse_mode HTML unless a call says otherwise. */
@@ -32,16 +36,6 @@ export function htmlByDefault(): Transformer<RawApi> {
     }
     return prev(method, payload, signal);
   };
-}
-
-/** Clients that already wait for the durability barrier. */
-const barrierClients = new WeakSet<Api>();
-
-/** Installs durableFirst on `api` once (every client of ours: the bot's and the jobs'). */
-export function useDurabilityBarrier(api: Api, db: Db): void {
-  if (barrierClients.has(api)) return;
-  barrierClients.add(api);
-  api.config.use(durableFirst(db));
 }
 
 /**

@@ -1,6 +1,10 @@
 import assert from "node:assert/strict";
 import type { Context, MiddlewareFn } from "grammy";
-import { chain } from "../../src/bot/middleware/chain.ts";
+import { LeanComposer } from "../../src/bot/composer.ts";
+
+/** Middleware used together (`composer.use(a, b, c)`): LeanComposer runs them as one flat list. */
+const chain = (...middleware: MiddlewareFn<Context>[]) =>
+  new LeanComposer<Context>(...middleware).middleware();
 
 type Log = string[];
 const ctx = {} as Context;
@@ -10,7 +14,7 @@ const step = (log: Log, name: string): MiddlewareFn<Context> => async (_ctx, nex
   log.push(`${name} out`);
 };
 
-Deno.test("chain: steps run in order around the rest of the chain, each after-part after it", async () => {
+Deno.test("middleware used together: steps run in order around the rest of the chain, each after-part after it", async () => {
   const log: Log = [];
   const plain: MiddlewareFn<Context> = (_ctx, next) => {
     log.push("plain");
@@ -23,7 +27,7 @@ Deno.test("chain: steps run in order around the rest of the chain, each after-pa
   assert.deepEqual(log, ["a in", "plain", "b in", "rest", "b out", "a out"]);
 });
 
-Deno.test("chain: a step that does not call next ends the update there", async () => {
+Deno.test("middleware used together: a step that does not call next ends the update there", async () => {
   const log: Log = [];
   const stop: MiddlewareFn<Context> = () => {
     log.push("stop");
@@ -35,7 +39,7 @@ Deno.test("chain: a step that does not call next ends the update there", async (
   assert.deepEqual(log, ["a in", "stop", "a out"]);
 });
 
-Deno.test("chain: errors reach the caller, and next cannot be called twice", async () => {
+Deno.test("middleware used together: errors reach the caller, and next cannot be called twice", async () => {
   const boom: MiddlewareFn<Context> = () => {
     throw new Error("boom");
   };
