@@ -9,14 +9,27 @@
 import { DatabaseSync, StatementSync } from "node:sqlite";
 
 const counts = new Map<string, number>();
+/** Time spent in each SQL text, in ms (measured around the call, the wrapper included). */
+const spent = new Map<string, number>();
 const out = Deno.env.get("SQL_COUNT_OUT") ?? "/tmp/sql_count.txt";
 const per = Deno.env.get("SQL_COUNT_PER") ?? "FROM outbox WHERE chat_id = ? AND done_at IS NULL";
 
 const traced = Deno.env.get("SQL_COUNT_STACK");
 
-function count(sql: string): void {
+function count(sql: string): string {
   if (traced && sql.includes(traced)) sql += `  <${callers()}`;
   counts.set(sql, (counts.get(sql) ?? 0) + 1);
+  return sql;
+}
+
+function timed<T>(sql: string, run: () => T): T {
+  const key = count(sql);
+  const start = performance.now();
+  try {
+    return run();
+  } finally {
+    spent.set(key, (spent.get(key) ?? 0) + performance.now() - start);
+  }
 }
 
 /** The functions of src/ on the stack, innermost first. */
@@ -32,33 +45,37 @@ for (const name of ["get", "all", "run", "iterate"] as const) {
   const original = StatementSync.prototype[name] as (...args: unknown[]) => unknown;
   Object.defineProperty(StatementSync.prototype, name, {
     value: function (this: StatementSync, ...args: unknown[]) {
-      count(`${name.padEnd(7)} ${this.sourceSQL}`);
-      return original.apply(this, args);
+      return timed(`${name.padEnd(7)} ${this.sourceSQL}`, () => original.apply(this, args));
     },
   });
 }
 const exec = DatabaseSync.prototype.exec;
 DatabaseSync.prototype.exec = function (this: DatabaseSync, sql: string) {
-  count(`exec    ${sql}`);
-  return exec.call(this, sql);
+  return timed(`exec    ${sql}`, () => exec.call(this, sql));
 };
 
 let written = false;
 function dump(): void {
   if (written) return;
   written = true;
-  const rows = [...counts].map(([sql, n]) => [oneLine(sql), n] as const);
+  const rows = [...counts].map(([sql, n]) => [oneLine(sql), n, spent.get(sql) ?? 0] as const);
   const updates = rows.filter(([sql]) => sql.includes(oneLine(per)))
     .reduce((sum, [, n]) => sum + n, 0) || 1;
   rows.sort((a, b) => b[1] - a[1]);
   const total = rows.reduce((sum, [, n]) => sum + n, 0);
-  const lines = rows.map(([sql, n]) =>
-    `${(n / updates).toFixed(3).padStart(8)} ${String(n).padStart(8)}  ${
+  const micros = (ms: number, n: number) => (ms * 1000 / n).toFixed(1).padStart(7);
+  const lines = rows.map(([sql, n, ms]) =>
+    `${(n / updates).toFixed(3).padStart(8)} ${String(n).padStart(8)} ${micros(ms, n)} µs ${
+      micros(ms, updates)
+    } µs/upd  ${
       sql.slice(0, traced ? 600 : 160)
     }`
   );
+  const ms = rows.reduce((sum, [, , t]) => sum + t, 0);
   lines.unshift(
-    `updates ${updates}  statements ${total}  per update ${(total / updates).toFixed(2)}`,
+    `updates ${updates}  statements ${total}  per update ${(total / updates).toFixed(2)}  ` +
+      `time per update ${(ms * 1000 / updates).toFixed(1)} µs`,
+    "per upd    count   each          per update   SQL",
   );
   Deno.writeTextFileSync(out, lines.join("\n") + "\n");
 }
