@@ -11,6 +11,8 @@ import { DatabaseSync, StatementSync } from "node:sqlite";
 const counts = new Map<string, number>();
 /** Time spent in each SQL text, in ms (measured around the call, the wrapper included). */
 const spent = new Map<string, number>();
+/** The longest single run of each SQL text, in ms. */
+const longest = new Map<string, number>();
 const out = Deno.env.get("SQL_COUNT_OUT") ?? "/tmp/sql_count.txt";
 const per = Deno.env.get("SQL_COUNT_PER") ?? "FROM outbox WHERE chat_id = ? AND done_at IS NULL";
 
@@ -28,7 +30,9 @@ function timed<T>(sql: string, run: () => T): T {
   try {
     return run();
   } finally {
-    spent.set(key, (spent.get(key) ?? 0) + performance.now() - start);
+    const ms = performance.now() - start;
+    spent.set(key, (spent.get(key) ?? 0) + ms);
+    if (ms > (longest.get(key) ?? 0)) longest.set(key, ms);
   }
 }
 
@@ -58,16 +62,16 @@ let written = false;
 function dump(): void {
   if (written) return;
   written = true;
-  const rows = [...counts].map(([sql, n]) => [oneLine(sql), n, spent.get(sql) ?? 0] as const);
+  const rows = [...counts].map(([sql, n]) => [oneLine(sql), n, spent.get(sql) ?? 0, longest.get(sql) ?? 0] as const);
   const updates = rows.filter(([sql]) => sql.includes(oneLine(per)))
     .reduce((sum, [, n]) => sum + n, 0) || 1;
   rows.sort((a, b) => b[1] - a[1]);
   const total = rows.reduce((sum, [, n]) => sum + n, 0);
   const micros = (ms: number, n: number) => (ms * 1000 / n).toFixed(1).padStart(7);
-  const lines = rows.map(([sql, n, ms]) =>
+  const lines = rows.map(([sql, n, ms, max]) =>
     `${(n / updates).toFixed(3).padStart(8)} ${String(n).padStart(8)} ${micros(ms, n)} µs ${
       micros(ms, updates)
-    } µs/upd  ${
+    } µs/upd ${max.toFixed(1).padStart(6)} ms max  ${
       sql.slice(0, traced ? 600 : 160)
     }`
   );
@@ -75,7 +79,7 @@ function dump(): void {
   lines.unshift(
     `updates ${updates}  statements ${total}  per update ${(total / updates).toFixed(2)}  ` +
       `time per update ${(ms * 1000 / updates).toFixed(1)} µs`,
-    "per upd    count   each          per update   SQL",
+    "per upd    count   each          per update            longest   SQL",
   );
   Deno.writeTextFileSync(out, lines.join("\n") + "\n");
 }
