@@ -144,3 +144,18 @@ Deno.test("architecture: handlers register on LeanComposer, never on grammY's Co
   }
   assert.deepEqual(wrong, []);
 });
+
+Deno.test("architecture: the admin features load lazily (only types of them are imported from outside)", () => {
+  const admin = (file: string) => file.startsWith("bot/features/admin/");
+  const wrong: string[] = [];
+  for (const [file, imports] of graph) {
+    if (admin(file)) continue;
+    for (const i of imports) {
+      if (admin(i.target) && !i.typeOnly) wrong.push(`${file} → ${i.target}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+  // bot.ts loads them with a literal specifier, so `deno compile` includes them.
+  const bot = Deno.readTextFileSync(new URL("bot/bot.ts", SRC));
+  assert.match(bot, /import\("\.\/features\/admin\/mod\.ts"\)/);
+});
