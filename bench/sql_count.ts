@@ -62,7 +62,9 @@ let written = false;
 function dump(): void {
   if (written) return;
   written = true;
-  const rows = [...counts].map(([sql, n]) => [oneLine(sql), n, spent.get(sql) ?? 0, longest.get(sql) ?? 0] as const);
+  const rows = [...counts].map(([sql, n]) =>
+    [oneLine(sql), n, spent.get(sql) ?? 0, longest.get(sql) ?? 0] as const
+  );
   const updates = rows.filter(([sql]) => sql.includes(oneLine(per)))
     .reduce((sum, [, n]) => sum + n, 0) || 1;
   rows.sort((a, b) => b[1] - a[1]);
@@ -71,9 +73,7 @@ function dump(): void {
   const lines = rows.map(([sql, n, ms, max]) =>
     `${(n / updates).toFixed(3).padStart(8)} ${String(n).padStart(8)} ${micros(ms, n)} µs ${
       micros(ms, updates)
-    } µs/upd ${max.toFixed(1).padStart(6)} ms max  ${
-      sql.slice(0, traced ? 600 : 160)
-    }`
+    } µs/upd ${max.toFixed(1).padStart(6)} ms max  ${sql.slice(0, traced ? 600 : 160)}`
   );
   const ms = rows.reduce((sum, [, , t]) => sum + t, 0);
   lines.unshift(
