@@ -9,6 +9,7 @@ import type { Booking } from "../db/bookings_repo.ts";
 import { staffVisibleToClients } from "../db/staff_repo.ts";
 import { localDate } from "../domain/time.ts";
 import type { BotContext } from "./context.ts";
+import { inBackground } from "./middleware/answers.ts";
 
 export { button, type Buttons };
 
@@ -53,10 +54,15 @@ export async function present(
   return (await ctx.reply(text, { reply_markup })).message_id;
 }
 
-/** Answers the pressed button (stops the spinner), optionally with a toast or an alert. */
-export async function ack(ctx: BotContext, text?: string, alert = false): Promise<void> {
-  if (!ctx.callbackQuery) return;
-  await ctx.answerCallbackQuery(text ? { text, show_alert: alert } : undefined).catch(() => {});
+/**
+ * Answers the pressed button (stops the spinner), optionally with a toast or an alert. The
+ * answer leaves at once; the handler goes on while it travels (middleware/answers.ts).
+ */
+export function ack(ctx: BotContext, text?: string, alert = false): Promise<void> {
+  if (!ctx.callbackQuery) return Promise.resolve();
+  const answer = ctx.answerCallbackQuery(text ? { text, show_alert: alert } : undefined)
+    .then(() => {}, () => {});
+  return inBackground(ctx, answer);
 }
 
 /** The row with Back (to `step`) and Cancel. */
