@@ -27,7 +27,7 @@ import { timeUpdates } from "./middleware/update_time.ts";
 import { owedFirst } from "./middleware/owed_first.ts";
 import { LeanComposer } from "./composer.ts";
 import { durableUpdates } from "./middleware/durable_updates.ts";
-import { settleAnswers } from "./middleware/answers.ts";
+import { settleSideCalls } from "./middleware/side_calls.ts";
 import { startFeature } from "./features/start.ts";
 import { bookingFeature } from "./features/booking/index.ts";
 import { myBookingsFeature } from "./features/my_bookings/index.ts";
@@ -80,8 +80,8 @@ export function createBot(config: Config, deps: BotDeps, options: CreateBotOptio
   bot.use(steps);
   // Outermost: the update ends only once its writes are on disk.
   steps.use(durableUpdates(deps.db));
-  // Answers to presses leave beside the handler's own calls; the update waits for them.
-  steps.use(settleAnswers);
+  // Answers to presses and tidying calls leave beside the handler's own; the update waits.
+  steps.use(settleSideCalls);
   // While a restore swaps the database, updates wait here (none is dropped).
   const gate = deps.backups?.gate;
   if (gate) steps.use((_ctx, next) => gate.pass(next));

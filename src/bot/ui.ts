@@ -9,7 +9,7 @@ import type { Booking } from "../db/bookings_repo.ts";
 import { staffVisibleToClients } from "../db/staff_repo.ts";
 import { localDate } from "../domain/time.ts";
 import type { BotContext } from "./context.ts";
-import { inBackground } from "./middleware/answers.ts";
+import { inBackground } from "./middleware/side_calls.ts";
 
 export { button, type Buttons };
 
@@ -56,13 +56,14 @@ export async function present(
 
 /**
  * Answers the pressed button (stops the spinner), optionally with a toast or an alert. The
- * answer leaves at once; the handler goes on while it travels (middleware/answers.ts).
+ * answer leaves at once; the handler goes on while it travels (middleware/side_calls.ts).
  */
 export function ack(ctx: BotContext, text?: string, alert = false): Promise<void> {
   if (!ctx.callbackQuery) return Promise.resolve();
-  const answer = ctx.answerCallbackQuery(text ? { text, show_alert: alert } : undefined)
-    .then(() => {}, () => {});
-  return inBackground(ctx, answer);
+  return inBackground(
+    ctx,
+    ctx.answerCallbackQuery(text ? { text, show_alert: alert } : undefined),
+  );
 }
 
 /** The row with Back (to `step`) and Cancel. */

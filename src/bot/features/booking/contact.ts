@@ -10,6 +10,7 @@ import { cb } from "../../../ui/callback_data.ts";
 import type { BotContext } from "../../context.ts";
 import { ack, backCancelRow, button, type Buttons, present } from "../../ui.ts";
 import { showSummary } from "./confirm.ts";
+import { inBackground } from "../../middleware/side_calls.ts";
 
 /** Name, phone and the buttons and messages that fill them. */
 export const contactSteps = new LeanComposer<BotContext>();
@@ -53,17 +54,22 @@ export async function askName(ctx: BotContext, fresh = false): Promise<void> {
   ctx.session.draft.prompts = id === undefined ? [] : [id];
 }
 
-/** Takes the buttons off the prompts of the step just done (typed answers leave them). */
+/**
+ * Takes the buttons off the prompts of the step just done (typed answers leave them), beside
+ * the next message rather than before it (side calls: their order does not matter).
+ */
 async function closePrompts(ctx: BotContext, remove = false): Promise<void> {
   const chat = ctx.chat!.id;
   const d = ctx.session.draft;
   const ids = [...(d.prompts ?? []), ...(remove && d.phoneAsk ? [d.phoneAsk] : [])];
-  for (const id of ids) {
-    await (remove ? ctx.api.deleteMessage(chat, id) : ctx.api.editMessageReplyMarkup(chat, id))
-      .catch(() => {});
-  }
   d.prompts = [];
   if (remove) d.phoneAsk = undefined;
+  await Promise.all(ids.map((id) =>
+    inBackground(
+      ctx,
+      remove ? ctx.api.deleteMessage(chat, id) : ctx.api.editMessageReplyMarkup(chat, id),
+    )
+  ));
 }
 
 /** Asks for the phone: the contact button, the last number used, Back and Cancel. */
