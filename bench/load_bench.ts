@@ -6,9 +6,10 @@
  * - the same-work yardstick (`yardstick_bot.ts`: plain grammY, state in a Map, a reply or an
  *   answer plus an edit with a 24-button keyboard per update), the fair comparison;
  * - a bare grammY echo bot (`echo_bot.ts`: one call per update, no state), the ceiling.
- * Phases per process: idle RSS after start, closed loop (`clients` clients for `seconds`), open
- * loop (updates offered at 50, 200 and 500 per second whatever the answers), then journeys up to
- * 10,000 and the RSS after them, and the peak RSS.
+ * Phases per process: idle RSS after start, one client alone (3 s: the latency of an update
+ * with nothing queued), closed loop (`clients` clients for `seconds`), open loop (updates offered
+ * at 50, 200 and 500 per second whatever the answers), then journeys up to 10,000 and the RSS
+ * after them, and the peak RSS.
  * Usage: deno run -A bench/load_bench.ts [seconds] [clients] [open-loop seconds per rate]
  * Env: BENCH_BOT_FLAGS (extra `deno run` flags for the bot, e.g. --cpu-prof), BENCH_BOT_STDOUT,
  * BENCH_JOURNEYS, BENCH_ONLY_BOT (skip the yardstick and the echo bot).
@@ -28,6 +29,8 @@ const MASTERS = Number(Deno.env.get("BENCH_MASTERS") ?? 6);
 const HORIZON_DAYS = 365;
 const JOURNEYS = Number(Deno.env.get("BENCH_JOURNEYS") ?? 10_000);
 export const OPEN_RATES = [50, 200, 500];
+/** Seconds of the one-client run. */
+const ALONE_SECONDS = 3;
 const root = new URL("../", import.meta.url).pathname;
 
 /** CPU time used so far by `pid` (user + system, all threads), in ms; 0 if unknown. */
@@ -266,6 +269,8 @@ const sorted = (v: number[]) => [...v].sort((a, b) => a - b);
 
 interface Measured {
   idleMb: number;
+  /** Latencies of one client walking journeys alone. */
+  alone: number[];
   closed: ClosedRun;
   open: number[][];
   afterJourneysMb: number;
@@ -345,6 +350,8 @@ export async function runLoadBench(
       const idleMb = statusMb(t.pid, "VmRSS");
       // A short warm-up so JIT and caches are hot in every run.
       await closedLoop(t, 4, { seconds: 1 });
+      // One client alone: the time an update takes with nothing queued (no other client waits).
+      const alone = (await closedLoop(t, 1, { seconds: ALONE_SECONDS })).latencies;
       const closed = await closedLoop(t, concurrency, { seconds });
       const open: number[][] = [];
       let afterJourneysMb = 0;
@@ -361,6 +368,7 @@ export async function runLoadBench(
       await t.stop();
       return {
         idleMb,
+        alone,
         closed,
         open,
         afterJourneysMb,
@@ -450,6 +458,15 @@ function loadFigures(
       value: `${(cpu(bot) / cpu(yard)).toFixed(2)}x`,
       target: "<= 1.5x",
       ok: cpu(bot) / cpu(yard) <= 1.5,
+    },
+    {
+      name: "one client alone, latency p50/p99: bot / yardstick / echo",
+      value: three((m) => {
+        const s = sorted(m.alone);
+        return `${pct(s, 0.5).toFixed(2)}/${pct(s, 0.99).toFixed(2)}`;
+      }) + " ms",
+      target: "-",
+      ok: true,
     },
     {
       name: "closed loop latency p50: bot / yardstick / echo",
