@@ -33,7 +33,7 @@ import { type DataDirLock, lockDataDirForBot } from "./ops/data_lock.ts";
 import { connectToTelegram, type Wait } from "./ops/preflight.ts";
 import { LiveBackups } from "./ops/live_restore.ts";
 import { PauseGate } from "./ops/pause_gate.ts";
-import { type OpenedKv, openKvOrMoveAside } from "./ops/kv_store.ts";
+import { closeKv, type OpenedKv, openKvOrMoveAside } from "./ops/kv_store.ts";
 import { createLogger, type Logger } from "./ops/log.ts";
 import { createBotMetrics } from "./ops/metrics.ts";
 import { stoppableApi } from "./telegram/stoppable_api.ts";
@@ -104,7 +104,7 @@ export async function startBot(config: Config, options: StartOptions = {}): Prom
     return await startServing(config, options, { clock, logger, critical, storage });
   } catch (error) {
     // A start that failed half-way (e.g. Telegram unreachable) leaves nothing open or locked.
-    storage.kv.kv.close();
+    closeKv(storage.kv);
     closeDatabase(storage.db);
     storage.lock.release();
     throw error;
@@ -247,6 +247,7 @@ function buildDeps(
     logger,
     metrics: createBotMetrics(),
     kv: storage.kv.kv,
+    kvVersions: storage.kv.versions,
   };
   return deps;
 }
@@ -350,7 +351,7 @@ function shutdown(parts: Parts): { run: () => Promise<void>; done: Promise<void>
       parts.delivery.sender.close();
       await parts.delivery.state.outboxRun;
       await health?.shutdown();
-      storage.kv.kv.close();
+      closeKv(storage.kv);
       // Every deferred commit is on disk before the connection goes (close would sync the
       // checkpoint too, but only as the last connection; a failed sync must be heard here).
       await durable(storage.db).catch((error) =>

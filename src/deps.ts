@@ -1,5 +1,6 @@
 /** What the bot and the jobs need from the outside world; built by the composition root. */
 import type { Db } from "./db/connection.ts";
+import type { KvVersions } from "./db/kv_versions.ts";
 import type { Clock } from "./domain/clock.ts";
 import type { AdminBookingsService } from "./services/admin_bookings.ts";
 import type { BookingService } from "./services/booking_service.ts";
@@ -67,6 +68,8 @@ export interface BotDeps {
   metrics: BotMetrics;
   /** Storage of dialog state (Deno KV in production). */
   kv: Deno.Kv;
+  /** Versionstamps of `kv`'s keys read from its file, so sessions can be served from memory. */
+  kvVersions?: KvVersions;
   /** Backups and restore while running (the owners' Backups screen); absent in some tests. */
   backups?: LiveBackups;
   /** The outbox sender (set by the composition root; absent: the next job tick delivers). */

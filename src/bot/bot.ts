@@ -137,7 +137,7 @@ function dialogSession(deps: BotDeps) {
     initial: initialSession,
     getSessionKey: sessionKey,
     storage: enhanceStorage({
-      storage: new DenoKvStorage(deps.kv),
+      storage: new DenoKvStorage(deps.kv, "sessions", deps.kvVersions),
       migrations: SESSION_MIGRATIONS,
     }),
   });

@@ -5,11 +5,27 @@
  * concurrent writes share one atomic commit, so one fsync serves many updates: while a commit is
  * in flight, new writes queue up and all go out together in the next one. A write alone commits
  * at once (no added delay). A failed commit rejects every write in it.
+ *
+ * Reads are served from the values this storage last read or committed, as long as the key's
+ * versionstamp in the store is still theirs (KvVersions: a point query on this thread instead
+ * of a Deno KV read); a write by any other process on the same store changes the versionstamp,
+ * so the next read goes to Deno KV. Without a KvVersions every read goes to Deno KV.
  */
 import type { StorageAdapter } from "grammy";
+import type { KvVersions } from "../db/kv_versions.ts";
 
 /** Deno KV limits one atomic operation to 1,000 mutations; sessions are small. */
 const MAX_BATCH = 500;
+
+/** Sessions kept for reading (the most recently used; a session is a few hundred bytes). */
+const MAX_CACHED = 1000;
+
+interface Cached<T> {
+  /** Never handed out: each read gets its own copy. */
+  value: T | undefined;
+  /** The versionstamp the value was stored with (null: the key was absent). */
+  versionstamp: string | null;
+}
 
 interface Pending<T> {
   /** The value to store, or undefined to delete the key. */
@@ -29,10 +45,18 @@ export class DenoKvStorage<T> implements StorageAdapter<T> {
   /** Writes in the commit under way. */
   private inFlight = new Map<string, Pending<T>>();
   private committing = false;
+  /** Stored values by key, least recently used first (only with a KvVersions). */
+  private readonly cache = new Map<string, Cached<T>>();
   /** Commits made (for tests and benchmarks). */
   commits = 0;
+  /** Reads that went to Deno KV (for tests and benchmarks). */
+  kvReads = 0;
 
-  constructor(private readonly kv: SessionKv, private readonly prefix = "sessions") {}
+  constructor(
+    private readonly kv: SessionKv,
+    private readonly prefix = "sessions",
+    private readonly versions?: KvVersions,
+  ) {}
 
   /** Reads the session of `key`. */
   async read(key: string): Promise<T | undefined> {
@@ -40,7 +64,7 @@ export class DenoKvStorage<T> implements StorageAdapter<T> {
     const unsaved = this.queued.get(key) ?? this.inFlight.get(key);
     const value = unsaved
       ? (unsaved.value === undefined ? undefined : structuredClone(unsaved.value))
-      : (await this.kv.get<T>([this.prefix, key])).value;
+      : (this.cached(key) ?? await this.load(key)).value;
     if (value === null || value === undefined) return undefined;
     // Updates that failed are never written back: forget them all once there are too many.
     if (this.asRead.size >= 10_000) this.asRead.clear();
@@ -65,6 +89,32 @@ export class DenoKvStorage<T> implements StorageAdapter<T> {
   delete(key: string): Promise<void> {
     this.asRead.delete(key);
     return this.enqueue(key, undefined);
+  }
+
+  /** A copy of the value held for `key`, if it is still the stored one. */
+  private cached(key: string): { value: T | undefined } | undefined {
+    const held = this.cache.get(key);
+    if (!held) return undefined;
+    this.cache.delete(key);
+    if (this.versions!.versionOf([this.prefix, key]) !== held.versionstamp) return undefined;
+    this.cache.set(key, held); // the most recently used now
+    return { value: held.value === undefined ? undefined : structuredClone(held.value) };
+  }
+
+  private async load(key: string): Promise<{ value: T | undefined }> {
+    this.kvReads++;
+    const entry = await this.kv.get<T>([this.prefix, key]);
+    const value = entry.value ?? undefined;
+    this.hold(key, value === undefined ? undefined : structuredClone(value), entry.versionstamp);
+    return { value };
+  }
+
+  /** Keeps `value` (a copy nobody else has) as stored at `versionstamp`. */
+  private hold(key: string, value: T | undefined, versionstamp: string | null): void {
+    if (!this.versions) return;
+    this.cache.delete(key);
+    if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, { value, versionstamp });
   }
 
   private enqueue(key: string, value: T | undefined): Promise<void> {
@@ -101,6 +151,13 @@ export class DenoKvStorage<T> implements StorageAdapter<T> {
           this.commits++;
           const result = await atomic.commit();
           if (!result.ok) throw new Error("Deno KV did not commit the session writes");
+          for (const [key, { value }] of batch) {
+            this.hold(
+              key,
+              value === undefined ? undefined : structuredClone(value),
+              value === undefined ? null : result.versionstamp,
+            );
+          }
           for (const [, p] of batch) for (const w of p.waiters) w.resolve();
         } catch (error) {
           for (const [, p] of batch) for (const w of p.waiters) w.reject(error);

@@ -5,10 +5,13 @@
  */
 import { moveAside } from "./db_file.ts";
 import type { Logger } from "./log.ts";
+import { type KvVersions, openKvVersions } from "../db/kv_versions.ts";
 
 /** The opened store, and where a damaged one was moved. */
 export interface OpenedKv {
   kv: Deno.Kv;
+  /** Versionstamps read straight from the store's file (undefined: its layout is unknown). */
+  versions?: KvVersions;
   /** Set when the old store could not be opened and was moved aside. */
   movedAside?: string;
   /** Why the old store could not be opened. */
@@ -27,7 +30,7 @@ export async function openKvOrMoveAside(
     kv = await Deno.openKv(path);
     // Opening is lazy about some damage: one read proves the file is usable.
     await kv.get(["health"]);
-    return { kv };
+    return { kv, versions: openKvVersions(path) };
   } catch (error) {
     kv?.close();
     problem = error instanceof Error ? error.message : String(error);
@@ -38,5 +41,12 @@ export async function openKvOrMoveAside(
     problem,
     damagedFileKeptAt: moved.main,
   });
-  return { kv: await Deno.openKv(path), movedAside: moved.main, problem };
+  const fresh = await Deno.openKv(path);
+  return { kv: fresh, versions: openKvVersions(path), movedAside: moved.main, problem };
+}
+
+/** Closes the store and its versionstamp reader. */
+export function closeKv(opened: OpenedKv): void {
+  opened.versions?.close();
+  opened.kv.close();
 }

@@ -29,8 +29,15 @@ export interface Cluster {
 
 const MAIN = new URL("../../src/main.ts", import.meta.url).pathname;
 
-/** Starts `processes` bot processes in webhook mode plus the balancer. */
-export async function startCluster(processes = 2, fake?: FakeBotApi): Promise<Cluster> {
+/**
+ * Starts `processes` bot processes in webhook mode plus the balancer, which sends each user's
+ * updates (one at a time) to one process, or with `alternate` to each process in turn.
+ */
+export async function startCluster(
+  processes = 2,
+  fake?: FakeBotApi,
+  options: { alternate?: boolean } = {},
+): Promise<Cluster> {
   const api = fake ?? await FakeBotApi.start({ record: false });
   const dataDir = await Deno.makeTempDir({ prefix: "booking-cluster-" });
   const [lbPort, ...botPorts] = freePorts(processes + 1);
@@ -58,6 +65,7 @@ export async function startCluster(processes = 2, fake?: FakeBotApi): Promise<Cl
   behindTlsProxy(api, `http://127.0.0.1:${lbPort}/`);
   const forwarded = botPorts.map(() => 0);
   const chains = new Map<number, Promise<void>>();
+  const turns = new Map<number, number>();
   const lb = Deno.serve(
     { hostname: "127.0.0.1", port: lbPort, onListen: () => {} },
     async (req) => {
@@ -67,7 +75,9 @@ export async function startCluster(processes = 2, fake?: FakeBotApi): Promise<Cl
       const userId = Number(
         update.message?.from?.id ?? update.callback_query?.from?.id ?? 0,
       );
-      const target = userId % botPorts.length;
+      const turn = turns.get(userId) ?? 0;
+      turns.set(userId, turn + 1);
+      const target = (options.alternate ? turn : userId) % botPorts.length;
       const previous = chains.get(userId) ?? Promise.resolve();
       const next = previous.then(async () => {
         forwarded[target]++;

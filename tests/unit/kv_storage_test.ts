@@ -136,3 +136,101 @@ Deno.test("kv storage: 200 concurrent writes on real Deno KV share few commits a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** A store with versionstamps, standing for Deno KV and the file other processes write too. */
+function versionedKv() {
+  const store = new Map<string, { value: unknown; versionstamp: string }>();
+  let version = 0;
+  const put = (key: string, value: unknown) => {
+    const versionstamp = String(++version).padStart(20, "0");
+    if (value === undefined) store.delete(key);
+    else store.set(key, { value: structuredClone(value), versionstamp });
+    return versionstamp;
+  };
+  const kv = {
+    get: (key: Deno.KvKey) => {
+      const entry = store.get(String(key[1]));
+      return Promise.resolve({
+        key,
+        value: entry ? structuredClone(entry.value) : null,
+        versionstamp: entry?.versionstamp ?? null,
+      });
+    },
+    atomic: () => {
+      const ops: Array<[string, unknown]> = [];
+      const op = {
+        set(key: Deno.KvKey, value: unknown) {
+          ops.push([String(key[1]), value]);
+          return op;
+        },
+        delete(key: Deno.KvKey) {
+          ops.push([String(key[1]), undefined]);
+          return op;
+        },
+        commit() {
+          const versionstamp = String(++version).padStart(20, "0");
+          for (const [k, v] of ops) {
+            if (v === undefined) store.delete(k);
+            else store.set(k, { value: structuredClone(v), versionstamp });
+          }
+          return Promise.resolve({ ok: true, versionstamp });
+        },
+      };
+      return op;
+    },
+  } as unknown as SessionKv;
+  const versions = {
+    versionOf: (key: readonly string[]) => store.get(key[1])?.versionstamp ?? null,
+    close() {},
+  };
+  return { kv, versions, otherProcessWrites: put };
+}
+
+Deno.test("kv storage: a session is read from memory while its versionstamp is unchanged, as a copy", async () => {
+  const { kv, versions } = versionedKv();
+  const storage = new DenoKvStorage<{ n: number }>(kv, "sessions", versions);
+  await storage.write("a", { n: 1 });
+  const first = await storage.read("a");
+  assert.deepEqual(first, { n: 1 });
+  assert.equal(storage.kvReads, 0, "what was just committed is what is stored");
+  first!.n = 99; // the handler changes its copy
+  assert.deepEqual(await storage.read("a"), { n: 1 });
+  assert.equal(storage.kvReads, 0);
+  // Absent sessions are remembered as absent.
+  assert.equal(await storage.read("new"), undefined);
+  assert.equal(await storage.read("new"), undefined);
+  assert.equal(storage.kvReads, 1);
+});
+
+Deno.test("kv storage: a write by another process (a new versionstamp) sends the next read to Deno KV", async () => {
+  const { kv, versions, otherProcessWrites } = versionedKv();
+  const storage = new DenoKvStorage<{ n: number }>(kv, "sessions", versions);
+  await storage.write("a", { n: 1 });
+  assert.equal(await storage.read("new"), undefined);
+  otherProcessWrites("a", { n: 2 });
+  otherProcessWrites("new", { n: 3 });
+  assert.deepEqual(await storage.read("a"), { n: 2 });
+  assert.deepEqual(await storage.read("new"), { n: 3 });
+  assert.equal(storage.kvReads, 3);
+  otherProcessWrites("a", undefined); // deleted elsewhere
+  assert.equal(await storage.read("a"), undefined);
+  assert.deepEqual(await storage.read("new"), { n: 3 });
+  assert.equal(storage.kvReads, 4);
+});
+
+Deno.test("kv storage: without versionstamps every read goes to Deno KV; memory holds at most 1,000", async () => {
+  const plain = versionedKv();
+  const storage = new DenoKvStorage<{ n: number }>(plain.kv);
+  await storage.write("a", { n: 1 });
+  await storage.read("a");
+  await storage.read("a");
+  assert.equal(storage.kvReads, 2);
+
+  const { kv, versions } = versionedKv();
+  const bounded = new DenoKvStorage<{ n: number }>(kv, "sessions", versions);
+  for (let i = 0; i <= 1000; i++) await bounded.write(String(i), { n: i });
+  assert.deepEqual(await bounded.read("1000"), { n: 1000 });
+  assert.equal(bounded.kvReads, 0);
+  assert.deepEqual(await bounded.read("0"), { n: 0 }, "the least recently used went first");
+  assert.equal(bounded.kvReads, 1);
+});
