@@ -3,8 +3,8 @@
  * taken off an old prompt are sent at once and the handler goes on while they are on their way,
  * so the new screen (an edit or a reply) leaves at the same time instead of a round trip to
  * Telegram later. Their order does not matter and nobody needs their result. The update still
- * ends only once every side call it started has settled (the webhook reply, the session write
- * and shutdown's drain wait for it), and a failed one fails nothing.
+ * ends only once every side call it started has settled (the webhook answer and shutdown's drain
+ * wait for them), and a failed one fails nothing.
  */
 import type { MiddlewareFn } from "grammy";
 import type { BotContext } from "../context.ts";
