@@ -1,6 +1,26 @@
 import assert from "node:assert/strict";
 import { DenoKvStorage, type SessionKv } from "../../src/bot/kv_storage.ts";
 
+/** The sets and deletes of one atomic operation (the session id, or undefined for a delete). */
+type Ops = Array<[string, unknown]>;
+
+/** An atomic operation that records its sets and deletes and hands them to `commit`. */
+function atomicOf(commit: (ops: Ops) => Promise<Deno.KvCommitResult>) {
+  const ops: Ops = [];
+  const op = {
+    set(key: Deno.KvKey, value: unknown) {
+      ops.push([String(key[1]), value]);
+      return op;
+    },
+    delete(key: Deno.KvKey) {
+      ops.push([String(key[1]), undefined]);
+      return op;
+    },
+    commit: () => commit(ops),
+  };
+  return op;
+}
+
 /** A KV whose commits the test finishes by hand, recording what each commit wrote. */
 function manualKv() {
   const store = new Map<string, unknown>();
@@ -8,33 +28,21 @@ function manualKv() {
   const kv = {
     get: (key: Deno.KvKey) =>
       Promise.resolve({ key, value: store.get(String(key[1])) ?? null, versionstamp: null }),
-    atomic: () => {
-      const ops: Array<[string, unknown]> = [];
-      const op = {
-        set(key: Deno.KvKey, value: unknown) {
-          ops.push([String(key[1]), value]);
-          return op;
-        },
-        delete(key: Deno.KvKey) {
-          ops.push([String(key[1]), undefined]);
-          return op;
-        },
-        commit: () =>
-          new Promise((resolve, reject) => {
-            commits.push({
-              keys: ops.map(([k]) => k),
-              finish: (outcome) => {
-                if (outcome instanceof Error) return reject(outcome);
-                if (outcome) {
-                  for (const [k, v] of ops) v === undefined ? store.delete(k) : store.set(k, v);
-                }
-                resolve({ ok: outcome, versionstamp: "0" });
-              },
-            });
-          }),
-      };
-      return op;
-    },
+    atomic: () =>
+      atomicOf((ops) =>
+        new Promise((resolve, reject) => {
+          commits.push({
+            keys: ops.map(([k]) => k),
+            finish: (outcome) => {
+              if (outcome instanceof Error) return reject(outcome);
+              if (outcome) {
+                for (const [k, v] of ops) v === undefined ? store.delete(k) : store.set(k, v);
+              }
+              resolve({ ok: outcome, versionstamp: "0" } as Deno.KvCommitResult);
+            },
+          });
+        })
+      ),
   } as unknown as SessionKv;
   return { kv, store, commits };
 }
@@ -156,28 +164,15 @@ function versionedKv() {
         versionstamp: entry?.versionstamp ?? null,
       });
     },
-    atomic: () => {
-      const ops: Array<[string, unknown]> = [];
-      const op = {
-        set(key: Deno.KvKey, value: unknown) {
-          ops.push([String(key[1]), value]);
-          return op;
-        },
-        delete(key: Deno.KvKey) {
-          ops.push([String(key[1]), undefined]);
-          return op;
-        },
-        commit() {
-          const versionstamp = String(++version).padStart(20, "0");
-          for (const [k, v] of ops) {
-            if (v === undefined) store.delete(k);
-            else store.set(k, { value: structuredClone(v), versionstamp });
-          }
-          return Promise.resolve({ ok: true, versionstamp });
-        },
-      };
-      return op;
-    },
+    atomic: () =>
+      atomicOf((ops) => {
+        const versionstamp = String(++version).padStart(20, "0");
+        for (const [k, v] of ops) {
+          if (v === undefined) store.delete(k);
+          else store.set(k, { value: structuredClone(v), versionstamp });
+        }
+        return Promise.resolve({ ok: true as const, versionstamp });
+      }),
   } as unknown as SessionKv;
   const versions = {
     versionOf: (key: readonly string[]) => store.get(key[1])?.versionstamp ?? null,
