@@ -105,16 +105,17 @@ export class DenoKvStorage<T> implements StorageAdapter<T> {
     this.kvReads++;
     const entry = await this.kv.get<T>([this.prefix, key]);
     const value = entry.value ?? undefined;
-    this.hold(key, value === undefined ? undefined : structuredClone(value), entry.versionstamp);
+    this.hold(key, value, entry.versionstamp);
     return { value };
   }
 
-  /** Keeps `value` (a copy nobody else has) as stored at `versionstamp`. */
+  /** Keeps a copy of `value` (undefined: absent) as stored at `versionstamp`. */
   private hold(key: string, value: T | undefined, versionstamp: string | null): void {
     if (!this.versions) return;
     this.cache.delete(key);
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(key, { value, versionstamp });
+    const copy = value === undefined ? undefined : structuredClone(value);
+    this.cache.set(key, { value: copy, versionstamp });
   }
 
   private enqueue(key: string, value: T | undefined): Promise<void> {
@@ -151,14 +152,10 @@ export class DenoKvStorage<T> implements StorageAdapter<T> {
           this.commits++;
           const result = await atomic.commit();
           if (!result.ok) throw new Error("Deno KV did not commit the session writes");
-          for (const [key, { value }] of batch) {
-            this.hold(
-              key,
-              value === undefined ? undefined : structuredClone(value),
-              value === undefined ? null : result.versionstamp,
-            );
-          }
           for (const [, p] of batch) for (const w of p.waiters) w.resolve();
+          for (const [key, { value }] of batch) {
+            this.hold(key, value, value === undefined ? null : result.versionstamp);
+          }
         } catch (error) {
           for (const [, p] of batch) for (const w of p.waiters) w.reject(error);
         } finally {
