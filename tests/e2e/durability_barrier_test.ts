@@ -4,7 +4,7 @@
  * from the outbox, no notice to the owner); once the fsync completes, everything arrives.
  */
 import assert from "node:assert/strict";
-import { startTestBot } from "../support/harness.ts";
+import { pickDemoSlot, startTestBot } from "../support/harness.ts";
 import { getBooking } from "../../src/db/bookings_repo.ts";
 import { syncWalFile } from "../../src/db/wal_sync.ts";
 
@@ -65,12 +65,7 @@ Deno.test("e2e: nothing leaves the bot before the confirmed booking is fsynced; 
     await t.idle();
     anna.press("Записаться");
     await t.idle();
-    anna.press("Haircut");
-    await t.idle();
-    anna.press((b) => b.data === "bd:2026-12-02");
-    await t.idle();
-    anna.press("10:00");
-    await t.idle();
+    await pickDemoSlot(t, anna);
     anna.press("Анна");
     await t.idle();
     anna.sendContact("+79161234567");

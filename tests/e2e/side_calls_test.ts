@@ -4,7 +4,7 @@
  * is finished only once they are.
  */
 import assert from "node:assert/strict";
-import { startTestBot } from "../support/harness.ts";
+import { pickDemoSlot, startTestBot } from "../support/harness.ts";
 
 Deno.test("e2e: the new screen of a press does not wait for the answer; the update does", async () => {
   const t = await startTestBot();
@@ -43,12 +43,7 @@ Deno.test("e2e: a typed name gets the phone step while the name prompt's buttons
     const anna = t.fake.user(102, { first_name: "Анна", language_code: "ru" });
     anna.sendText("/book");
     await t.idle();
-    anna.press("Haircut");
-    await t.idle();
-    anna.press((b) => b.data === "bd:2026-12-02");
-    await t.idle();
-    anna.press("10:00");
-    await t.idle();
+    await pickDemoSlot(t, anna);
     assert.match(anna.lastMessage()!.text!, /имя/i);
     const held = t.fake.hold("editMessageReplyMarkup");
     try {

@@ -9,7 +9,7 @@ import { FakeClock } from "../../src/domain/clock.ts";
 import { type Logger, nullLogger } from "../../src/ops/log.ts";
 import { loadDemoData } from "../../src/services/demo_data.ts";
 import { BookingService } from "../../src/services/booking_service.ts";
-import { FakeBotApi } from "./fake_bot_api.ts";
+import { FakeBotApi, type FakeUser } from "./fake_bot_api.ts";
 import type { SyncFile } from "../../src/db/wal_sync.ts";
 
 /** A running test bot. */
@@ -127,6 +127,19 @@ export async function startTestBot(options: TestBotOptions = {}): Promise<TestBo
     },
   };
   return bot;
+}
+
+/**
+ * From the services list, a demo client picks Haircut, 2 December 2026 (the day after the
+ * default "now") and 10:00, and the bot has handled each press: the name step comes next.
+ */
+export async function pickDemoSlot(t: TestBot, client: FakeUser): Promise<void> {
+  client.press("Haircut");
+  await t.idle();
+  client.press((b) => b.data === "bd:2026-12-02");
+  await t.idle();
+  client.press("10:00");
+  await t.idle();
 }
 
 /** No handler failed: no failed API call (but "not modified") and no apology was sent. */
